@@ -1,0 +1,98 @@
+package engine_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/heed-dev/heed/bundles"
+	"github.com/heed-dev/heed/engine"
+	"github.com/heed-dev/heed/engine/source"
+)
+
+// Drafts for the benchmarks: ordinary posts with a few things to find.
+var benchPosts = []string{
+	"With freezing temperatures expected overnight, the council's gritters will be spreading salt from 7pm and then again at 11pm tonight. ",
+	"Oh for f*ck's sake, it's a bin, not a bomb. Call me on 07700 900614 if the crews miss it again!! ",
+	"Proud to be a Conservative. Join us on the doorstep this weekend, and bring a friend 🎉 ",
+	"Mr Kermode at 6 Ridgeway Road keeps reporting my van HN19 XKP to the council. Get a life. ",
+}
+
+func benchDraft(n int) string {
+	var b strings.Builder
+	for b.Len() < n {
+		b.WriteString(benchPosts[b.Len()%len(benchPosts)])
+	}
+	return b.String()[:n]
+}
+
+// grown returns the default bundle with every lexicon grown to factor times
+// its size with made-up words and phrases, to show that matching costs the
+// same whatever the number of terms.
+func grown(tb testing.TB, factor int) *engine.Program {
+	tb.Helper()
+	src, err := source.Load(bundles.FS, bundles.Default)
+	require.NoError(tb, err)
+	b := *src.Bundle
+	b.Lexicons = append([]engine.Lexicon(nil), b.Lexicons...)
+	rng := rand.New(rand.NewPCG(1, uint64(factor)))
+	for i := range b.Lexicons {
+		l := &b.Lexicons[i]
+		terms := append([]string(nil), l.Terms...)
+		for len(terms) < factor*len(l.Terms) {
+			words := 1 + rng.IntN(3)
+			parts := make([]string, words)
+			for w := range parts {
+				parts[w] = madeUpWord(rng)
+			}
+			terms = append(terms, strings.Join(parts, " "))
+		}
+		l.Terms = terms
+	}
+	prog, err := engine.Compile(&b)
+	require.NoError(tb, err)
+	return prog
+}
+
+func madeUpWord(rng *rand.Rand) string {
+	const letters = "abcdefghijklmnopqrstuvwxyz"
+	n := 4 + rng.IntN(6)
+	w := make([]byte, n)
+	for i := range w {
+		w[i] = letters[rng.IntN(len(letters))]
+	}
+	return string(w)
+}
+
+func BenchmarkEvaluate(b *testing.B) {
+	ctx := engine.Context{Platform: "facebook", Surface: "post", Account: "unknown", Time: "2026-03-11T10:15:00+00:00"}
+	for _, factor := range []int{1, 10, 100} {
+		prog := grown(b, factor)
+		for _, n := range []int{280, 3000} {
+			draft := benchDraft(n)
+			b.Run(fmt.Sprintf("lexicons=%dx/chars=%d", factor, n), func(b *testing.B) {
+				b.SetBytes(int64(n))
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := prog.Evaluate(draft, ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkCompileDefault(b *testing.B) {
+	src, err := source.Load(bundles.FS, bundles.Default)
+	require.NoError(b, err)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := engine.Compile(src.Bundle); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,106 @@
+package engine_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/heed-dev/heed/engine"
+)
+
+// minimal returns a small valid bundle for tests to spoil.
+func minimal() *engine.Bundle {
+	return &engine.Bundle{
+		Format: engine.FormatVersion, Name: "t", Version: 1,
+		Settings: engine.Settings{TimeZone: "UTC", Calendars: []engine.Calendar{{
+			Name: "core", Weekly: []engine.WeeklyWindow{{Days: []string{"mon-fri"}, Start: "10:00", End: "12:00"}},
+		}}},
+		Lexicons: []engine.Lexicon{{Name: "swears", Terms: []string{"bloody hell"}}},
+		Rules: []engine.Rule{{
+			ID: "swearing", Category: "offensive-language", Severity: "warning", Message: "No swearing.",
+			Citations: []engine.Citation{{Document: "Policy", Section: "1", Quote: "Use appropriate language."}},
+			Match:     &engine.Matcher{Lexicon: "swears"},
+			Examples: engine.Examples{
+				Flag: []engine.Example{{Text: "[[bloody hell]]"}},
+				Pass: []engine.Example{{Text: "hello"}},
+			},
+		}},
+	}
+}
+
+func problems(t *testing.T, b *engine.Bundle) map[string]string {
+	t.Helper()
+	_, err := engine.Compile(b)
+	var ps engine.Problems
+	require.True(t, errors.As(err, &ps), "want Problems, got %v", err)
+	out := map[string]string{}
+	for _, p := range ps {
+		out[p.Path] = p.Message
+	}
+	return out
+}
+
+func TestMinimalBundleCompiles(t *testing.T) {
+	_, err := engine.Compile(minimal())
+	require.NoError(t, err)
+}
+
+func TestCompileReportsEveryProblemAtItsPointer(t *testing.T) {
+	b := minimal()
+	bad := b.Rules[0]
+	bad.ID = "swearing" // the same id again
+	bad.Category = "rudeness"
+	bad.Severity = "severe"
+	bad.Citations = nil
+	bad.Examples.Pass = nil
+	bad.Match = &engine.Matcher{Any: []engine.Matcher{{Pattern: "(unclosed"}, {Lexicon: "nope"}, {Detector: &engine.Detector{Kind: "dna"}}}}
+	bad.When = engine.Conditions{InCalendar: "lunch", Accounts: []string{"robot"}}
+	b.Rules = append(b.Rules, bad)
+	b.Settings.Calendars[0].Weekly[0].End = "09:00"
+
+	ps := problems(t, b)
+	assert.Contains(t, ps["/rules/1/id"], `"swearing" is used again`)
+	assert.Contains(t, ps["/rules/1/category"], `unknown category "rudeness"`)
+	assert.Contains(t, ps["/rules/1/severity"], `"severe"`)
+	assert.Contains(t, ps["/rules/1/citations"], "at least one citation")
+	assert.Contains(t, ps["/rules/1/examples/pass"], "must pass")
+	assert.Contains(t, ps["/rules/1/match/any/0/pattern"], "does not compile")
+	assert.Contains(t, ps["/rules/1/match/any/1/lexicon"], `unknown lexicon "nope"`)
+	assert.Contains(t, ps["/rules/1/match/any/2/detector/kind"], `unknown detector "dna"`)
+	assert.Contains(t, ps["/rules/1/when/in_calendar"], `unknown calendar "lunch"`)
+	assert.Contains(t, ps["/rules/1/when/accounts/0"], `"robot"`)
+	assert.Contains(t, ps["/settings/calendars/0/weekly/0/end"], "before it starts")
+}
+
+func TestCompileChecksExamplesAndMatchers(t *testing.T) {
+	b := minimal()
+	b.Rules[0].Examples.Flag[0].Text = "[[bloody hell"
+	b.Rules[0].Match = &engine.Matcher{Lexicon: "swears", Pattern: "x"}
+	b.Lexicons = append(b.Lexicons, engine.Lexicon{Name: "swears", Terms: []string{"x"}})
+	b.Rules[0].Unless = &engine.Matcher{Pattern: "a*"}
+	ps := problems(t, b)
+	assert.Contains(t, ps["/rules/0/examples/flag/0/text"], "without ]]")
+	assert.Contains(t, ps["/rules/0/match"], "exactly one")
+	assert.Contains(t, ps["/lexicons/1/name"], "defined again")
+	assert.Contains(t, ps["/rules/0/unless/pattern"], "empty string")
+}
+
+func TestCompileRejectsTermsWithNoWords(t *testing.T) {
+	b := minimal()
+	b.Lexicons[0].Terms = []string{"fine", "!!!"}
+	ps := problems(t, b)
+	assert.Contains(t, ps["/lexicons/0/terms/1"], "no words")
+}
+
+func TestParseExample(t *testing.T) {
+	text, spans, err := engine.ParseExample("😂 [[f*ck]] and [[sh*t]]")
+	require.NoError(t, err)
+	assert.Equal(t, "😂 f*ck and sh*t", text)
+	assert.Equal(t, []engine.Span{{Start: 3, End: 7}, {Start: 12, End: 16}}, spans)
+	for _, bad := range []string{"a ]] b", "[[a [[b]]", "[[]] x", "  "} {
+		_, _, err := engine.ParseExample(bad)
+		assert.Error(t, err, bad)
+	}
+}
