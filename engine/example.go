@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Example span markers: in an example's text, [[ and ]] surround a span the
@@ -16,6 +17,9 @@ const (
 // ParseExample removes the span markers from an example's text and returns
 // the plain draft and the marked spans in UTF-16 code units.
 func ParseExample(marked string) (string, []Span, error) {
+	if !utf8.ValidString(marked) {
+		return "", nil, fmt.Errorf("example %q is not valid UTF-8", marked)
+	}
 	var b strings.Builder
 	var spans []Span
 	units := 0

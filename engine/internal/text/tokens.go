@@ -153,15 +153,23 @@ func (t *Tokens) finish(tok Token, end, letters, uppers int) int {
 	return end
 }
 
-// joinSpelled finds runs of three or more one-letter words separated by a
-// single space, dot, hyphen or similar (f u c k, f.u.c.k) and adds each run
-// to Joined as one word.
+// joinSpelled finds runs of three or more one-letter words separated by one
+// and the same character each time, a space, dot, hyphen or similar (f u c k,
+// f.u.c.k), and adds each run to Joined as one word.
 func (t *Tokens) joinSpelled() {
 	n := len(t.List)
 	for i := 0; i < n; {
-		j := i
-		for j < n && t.isSpelledLetter(j) && (j == i || t.gapIsSeparator(j-1, j)) {
-			j++
+		j := i + 1
+		sep := byte(0)
+		if t.isSpelledLetter(i) {
+			for j < n && t.isSpelledLetter(j) {
+				c, ok := t.separator(j-1, j)
+				if !ok || (sep != 0 && c != sep) {
+					break
+				}
+				sep = c
+				j++
+			}
 		}
 		if j-i >= 3 {
 			tok := Token{Start: t.List[i].Start, End: t.List[j-1].End, normStart: int32(len(t.buf)), Flags: HasLetter}
@@ -170,11 +178,10 @@ func (t *Tokens) joinSpelled() {
 			}
 			tok.normEnd = int32(len(t.buf))
 			t.Joined = append(t.Joined, tok)
+			i = j
+			continue
 		}
-		if j == i {
-			j++
-		}
-		i = j
+		i++
 	}
 }
 
@@ -183,16 +190,18 @@ func (t *Tokens) isSpelledLetter(i int) bool {
 	return tok.normEnd-tok.normStart == 1 && tok.Flags&HasLetter != 0
 }
 
-func (t *Tokens) gapIsSeparator(a, b int) bool {
+// separator returns the one character between tokens a and b when it is
+// one that spells a word out.
+func (t *Tokens) separator(a, b int) (byte, bool) {
 	gap := t.Text[t.List[a].End:t.List[b].Start]
 	if len(gap) != 1 {
-		return false
+		return 0, false
 	}
 	switch gap[0] {
 	case ' ', '.', '-', '_', '*', ',':
-		return true
+		return gap[0], true
 	}
-	return false
+	return 0, false
 }
 
 // UTF16 converts a byte offset in the draft to a UTF-16 code unit offset,
