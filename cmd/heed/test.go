@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/heed-dev/heed/engine/bundletest"
@@ -119,22 +120,18 @@ func cmdTest(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 }
 
 func scoreCorpusFile(b *loaded, corpus string) (*bundletest.Report, error) {
-	name := corpus
-	var rc io.ReadCloser
-	var err error
-	if b.dir == "" {
-		return nil, fmt.Errorf("corpus %s: the built-in bundle's corpora are tested from its folder", corpus)
-	}
-	// Corpora are paths in the file system rooted at "/".
-	rc, err = os.Open(string(filepath.Separator) + filepath.FromSlash(corpus))
+	f, err := b.src.OpenCorpus(corpus)
 	if err != nil {
 		return nil, fmt.Errorf("corpus: %w", err)
 	}
-	defer rc.Close()
-	if rel, err := filepath.Rel(b.dir, string(filepath.Separator)+corpus); err == nil {
-		name = rel
+	defer f.Close()
+	name := b.src.FileName(corpus)
+	if b.dir != "" {
+		if rel, err := filepath.Rel(b.dir, name); err == nil && !strings.HasPrefix(rel, "..") {
+			name = rel
+		}
 	}
-	return bundletest.ScoreCorpus(name, rc, b.program, b.bundle.Corpus), nil
+	return bundletest.ScoreCorpus(name, f, b.program, b.bundle.Corpus), nil
 }
 
 // prefixWriter indents every line written through it.

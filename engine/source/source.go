@@ -87,6 +87,19 @@ type Source struct {
 	Corpora []string
 	places  map[string]place
 	display func(string) string
+	fsys    fs.FS
+}
+
+// OpenCorpus opens one of Corpora.
+func (s *Source) OpenCorpus(p string) (fs.File, error) { return s.fsys.Open(p) }
+
+// FileName is how a file of the source is named to people: relative to the
+// working folder for folders loaded by LoadDir.
+func (s *Source) FileName(p string) string {
+	if s.display != nil {
+		return s.display(p)
+	}
+	return p
 }
 
 type place struct {
@@ -143,7 +156,7 @@ func Load(fsys fs.FS, dir string) (*Source, error) {
 		l.errs = append(l.errs, Error{Pos: l.posOf("/settings/time_zone"), Field: "/settings/time_zone", Message: err.Error()})
 		return nil, l.errs
 	}
-	src := &Source{Bundle: b, Dir: dir, places: l.places, Corpora: l.corpora}
+	src := &Source{Bundle: b, Dir: dir, places: l.places, Corpora: l.corpora, fsys: fsys}
 	return src, nil
 }
 

@@ -298,5 +298,14 @@ func monthAt(s string, i int) (int, int) {
 	for j < len(s) && isAlpha(s[j]) {
 		j++
 	}
-	return months[strings.ToLower(s[i:j])], j
+	// Month names are three to nine letters; lower them without
+	// allocating, since this runs at every word.
+	if j-i < 3 || j-i > 9 {
+		return 0, j
+	}
+	var buf [9]byte
+	for k := i; k < j; k++ {
+		buf[k-i] = s[k] | 0x20
+	}
+	return months[string(buf[:j-i])], j
 }
