@@ -391,7 +391,9 @@ func (p *Program) metric(s *scratch, n *node) {
 	case "caps_run":
 		toks := s.toks.List
 		counts := func(i int) bool {
-			if toks[i].Flags&text.AllCaps == 0 {
+			// Postcodes, plates and codes are capitals with digits, not
+			// shouting.
+			if toks[i].Flags&text.AllCaps == 0 || toks[i].Flags&text.HasDigit != 0 {
 				return false
 			}
 			if n.ignore >= 0 {

@@ -169,7 +169,7 @@ disable: [swearing]
 	require.Len(t, fs, 1)
 	assert.Equal(t, "personal-use-core-hours", fs[0].Category)
 	// A base rule still points at its own file.
-	i := indexOfRule(b, "political-party-support")
+	i := indexOfRule(b, "party-political")
 	require.GreaterOrEqual(t, i, 0)
 	assert.Equal(t, "bundles/default/rules/political.yaml", src.Pos("/rules/"+itoa(i)).File)
 }

@@ -30,10 +30,11 @@ func Inflections(w []byte) [][]byte {
 	default:
 		forms = append(forms, s+"s", s+"ed", s+"ing", s+"er", s+"ers")
 		// A short word ending consonant-vowel-consonant doubles its last
-		// letter: slag, slagging.
+		// letter before -ed and -ing: slag, slagging. Not before -er, which
+		// makes real words of swear words (shat, shatter).
 		if !isVowel(last) && isVowel(prev) && !isVowel(s[len(s)-3]) && last != 'w' && last != 'x' && last != 'y' {
 			d := s + string(last)
-			forms = append(forms, d+"ed", d+"ing", d+"er", d+"ers")
+			forms = append(forms, d+"ed", d+"ing")
 		}
 	}
 	out := make([][]byte, len(forms))
