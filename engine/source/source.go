@@ -260,6 +260,10 @@ func (l *loader) load(dir string, seen []string) *engine.Bundle {
 	var out *engine.Bundle
 	if main.Extends != "" {
 		basePath := path.Clean(path.Join(dir, main.Extends))
+		if path.IsAbs(main.Extends) {
+			// An absolute folder; LoadDir roots the file system at "/".
+			basePath = strings.TrimPrefix(path.Clean(main.Extends), "/")
+		}
 		out = l.load(basePath, seen)
 		out.Extends = append(out.Extends, out.Name)
 		if len(l.errs) > 0 {
