@@ -262,8 +262,9 @@ type ContextWords struct {
 //
 //easyjson:json
 type Metric struct {
-	// Kind is caps_run (consecutive all-capital words) or
-	// exclamation_run (consecutive "!").
+	// Kind is caps_run (consecutive all-capital words, not counting
+	// words with digits, words in Ignore, or a run that ends in a colon as
+	// a label does) or exclamation_run (consecutive "!").
 	Kind string `json:"kind" yaml:"kind"`
 	// Min is the run length that matches.
 	Min int `json:"min" yaml:"min"`

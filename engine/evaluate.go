@@ -356,6 +356,11 @@ func (p *Program) detectorSpans(s *scratch, use *detectorUse) {
 		score := h.Score
 		for _, cu := range use.context {
 			for _, c := range s.byLex[cu.lex] {
+				// Words inside the hit are not its context: "Station"
+				// in "3 Station Road" says nothing about whose road it is.
+				if c.start < sp.end && sp.start < c.end {
+					continue
+				}
 				if tokenGap(sp, c) <= cu.within {
 					score += cu.score
 					break
@@ -414,7 +419,10 @@ func (p *Program) metric(s *scratch, n *node) {
 			for j < len(toks) && counts(j) {
 				j++
 			}
-			if j-i >= n.min {
+			// A run followed by a colon is a label ("ROAD CLOSED:"), not
+			// shouting.
+			label := strings.HasPrefix(strings.TrimLeft(s.toks.Text[toks[j-1].End:], " "), ":")
+			if j-i >= n.min && !label {
 				s.arena = append(s.arena, span{start: toks[i].Start, end: toks[j-1].End, tok0: i, tok1: j})
 			}
 			i = j

@@ -51,11 +51,11 @@ var Kinds = map[string]*Kind{
 		{Terms: []string{"switchboard", "helpline", "office", "offices", "contact centre", "call centre", "customer services", "enquiries", "enquiry line", "reception", "team", "department", "council", "hotline", "freephone", "line is open", "lines are open", "opening hours", "call us", "ring us", "contact us", "duty desk", "out of hours"}, Within: 8, Score: -0.4},
 	}},
 	"postcode": {Find: Postcode, MinConfidence: 0.5, Context: []ContextWords{
-		{Terms: []string{"civic centre", "town hall", "council offices", "library", "recycling centre", "offices", "headquarters", "reception", "venue", "museum", "school"}, Within: 10, Score: -0.4},
+		{Terms: publicPlaces, Within: 10, Score: -0.4},
 	}},
 	"street_address": {Find: StreetAddress, MinConfidence: 0.5, Context: []ContextWords{
 		{Terms: []string{"lives at", "living at", "lives in", "his house", "her house", "home address", "address is", "their house", "at home"}, Within: 8, Score: 0.2},
-		{Terms: []string{"civic centre", "town hall", "council offices", "library", "recycling centre", "offices", "headquarters", "reception", "venue", "museum", "office", "hub", "station"}, Within: 8, Score: -0.4},
+		{Terms: publicPlaces, Within: 8, Score: -0.4},
 	}},
 	"nino": {Find: NationalInsurance, MinConfidence: 0.5, Context: []ContextWords{
 		{Terms: []string{"ni", "nino", "ni number", "national insurance", "ni no"}, Within: 6, Score: 0.3},
@@ -78,6 +78,17 @@ var Kinds = map[string]*Kind{
 	}},
 	"url":     {Find: URL, MinConfidence: 0.5},
 	"mention": {Find: Mention, MinConfidence: 0.5},
+}
+
+// publicPlaces are words for buildings the public visits; an address near
+// one is the building's, not a person's.
+var publicPlaces = []string{
+	"civic centre", "town hall", "council offices", "library", "recycling centre", "offices", "office",
+	"headquarters", "reception", "venue", "museum", "school", "centre", "center", "tourist information",
+	"hall", "station", "hospital", "surgery", "health centre", "leisure centre", "depot", "tip", "park",
+	"church", "cathedral", "theatre", "gallery", "market", "stadium", "hub", "clinic",
+	"pharmacy", "shop", "store", "cafe", "restaurant", "pub", "hotel", "visit us", "find us",
+	"opening hours", "branch",
 }
 
 // Names lists the detector kinds in order.

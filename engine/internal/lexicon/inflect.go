@@ -1,8 +1,8 @@
 package lexicon
 
 // Inflections returns simple English inflections of a one-word term: the
-// plural and third person (-s, -es, -ies), past (-ed, -ied), -ing, and the
-// agent noun (-er, -ers). Words with anything but ASCII letters, or shorter
+// plural and third person (-s, -es, -ies), past (-ed, -ied), -ing, the
+// agent noun or comparative (-er, -ers) and the superlative (-est). Words with anything but ASCII letters, or shorter
 // than three letters, are left alone: guessing there does more harm than
 // good.
 func Inflections(w []byte) [][]byte {
@@ -21,14 +21,14 @@ func Inflections(w []byte) [][]byte {
 	switch {
 	case last == 'y' && !isVowel(prev):
 		stem := s[:len(s)-1]
-		forms = append(forms, stem+"ies", stem+"ied", s+"ing", stem+"ier", stem+"iers")
+		forms = append(forms, stem+"ies", stem+"ied", s+"ing", stem+"ier", stem+"iers", stem+"iest")
 	case last == 'e':
 		stem := s[:len(s)-1]
-		forms = append(forms, s+"s", s+"d", stem+"ing", s+"r", s+"rs")
+		forms = append(forms, s+"s", s+"d", stem+"ing", s+"r", s+"rs", s+"st")
 	case last == 's' || last == 'x' || last == 'z' || hasSuffix(s, "ch") || hasSuffix(s, "sh"):
-		forms = append(forms, s+"es", s+"ed", s+"ing", s+"er", s+"ers")
+		forms = append(forms, s+"es", s+"ed", s+"ing", s+"er", s+"ers", s+"est")
 	default:
-		forms = append(forms, s+"s", s+"ed", s+"ing", s+"er", s+"ers")
+		forms = append(forms, s+"s", s+"ed", s+"ing", s+"er", s+"ers", s+"est")
 		// A short word ending consonant-vowel-consonant doubles its last
 		// letter before -ed and -ing: slag, slagging. Not before -er, which
 		// makes real words of swear words (shat, shatter).
