@@ -3,7 +3,7 @@
 
 GO      ?= go
 BIN     := bin/heed
-BUNDLES := bundles/default
+BUNDLES := bundles
 
 .PHONY: all build run test check-format vet staticcheck test-go test-bundles bench fuzz generate clean
 
@@ -36,6 +36,7 @@ test-go:
 	$(GO) test -count=1 ./...
 
 test-bundles: $(BIN)
+	$(BIN) lint $(BUNDLES)
 	$(BIN) test $(BUNDLES)
 
 # Benchmarks of the engine: 280 and 3,000 characters against the default

@@ -137,6 +137,10 @@ type Lexicon struct {
 	// or symbols for letters (sh1t, a$$), letters spaced or dotted out
 	// (f.u.c.k) and stretched letters (fuuuck).
 	Obfuscated bool `json:"obfuscated,omitempty" yaml:"obfuscated,omitempty"`
+	// Append, in a bundle's source, adds Terms to the lexicon of the same
+	// name in the bundle it extends instead of replacing it. Built bundles
+	// are flat, so it never appears in them.
+	Append bool `json:"-" yaml:"append,omitempty"`
 }
 
 // Rule is one check: when its conditions on the context hold and its

@@ -61,6 +61,7 @@ const (
 
 type node struct {
 	kind     nodeKind
+	weight   int // cost, computed once: see cost
 	lex      int
 	pattern  int // patterns slot
 	det      *detectorUse
@@ -84,6 +85,13 @@ type patternSlot struct {
 // cost orders the children of a node so the cheap ones run first and the
 // dear ones (regular expressions) only when still needed.
 func (n *node) cost() int {
+	if n.weight == 0 {
+		n.weight = n.computeCost()
+	}
+	return n.weight
+}
+
+func (n *node) computeCost() int {
 	switch n.kind {
 	case kindLexicon, kindMetric:
 		return 1
@@ -92,7 +100,7 @@ func (n *node) cost() int {
 	case kindPattern:
 		return 4
 	}
-	c := 0
+	c := 1
 	for _, ch := range n.children {
 		if ch != nil {
 			c += ch.cost()
@@ -202,6 +210,15 @@ func Compile(b *Bundle) (*Program, error) {
 	}
 	if len(c.problems) > 0 {
 		return nil, c.problems
+	}
+	// Weigh every node now, so evaluation (which may run concurrently)
+	// only reads the weights.
+	for i := range c.p.rules {
+		for _, n := range []*node{c.p.rules[i].match, c.p.rules[i].unless} {
+			if n != nil {
+				n.cost()
+			}
+		}
 	}
 	c.p.index = index
 	c.p.lexicons = len(c.specs)

@@ -26,19 +26,19 @@ type span struct {
 // scratch is the working memory of one evaluation, pooled so that drafts
 // after the first allocate next to nothing.
 type scratch struct {
-	toks     text.Tokens
-	lexs     lexicon.Scratch
-	hits     []lexicon.Hit
-	byLex    [][]span
-	det      [][]detect.Hit
-	detDone  []bool
-	detSpans [][]span
-	arena    []span
-	except   []span
-	lowered  []byte
-	lowerOK  bool
-	patDone  []bool
-	patSpans [][]span
+	toks       text.Tokens
+	lexs       lexicon.Scratch
+	hits       []lexicon.Hit
+	byLex      [][]span
+	det        [][]detect.Hit
+	detDone    []bool
+	detSpans   [][]span
+	arena      []span
+	except     []span
+	filterText prefilter.Text
+	lowerOK    bool
+	patDone    []bool
+	patSpans   [][]span
 }
 
 // result of a matcher: whether it matched, and its spans in the arena.
@@ -122,13 +122,6 @@ func (p *Program) Evaluate(draft string, ctx Context) ([]Finding, error) {
 		}
 		s.arena = s.arena[:0]
 		s.except = s.except[:0]
-		if r.unless != nil {
-			u := p.eval(s, r.unless)
-			if u.ok {
-				s.except = append(s.except, s.arena[u.from:u.to]...)
-			}
-			s.arena = s.arena[:0]
-		}
 		var spans []span
 		if r.match == nil {
 			spans = []span{trimmed(draft)}
@@ -136,6 +129,18 @@ func (p *Program) Evaluate(draft string, ctx Context) ([]Finding, error) {
 			res := p.eval(s, r.match)
 			if !res.ok {
 				continue
+			}
+			// Only a rule that matches needs its exceptions: evaluate
+			// them, then the match again without the excepted hits.
+			if r.unless != nil {
+				s.arena = s.arena[:0]
+				if u := p.eval(s, r.unless); u.ok {
+					s.except = append(s.except, s.arena[u.from:u.to]...)
+				}
+				s.arena = s.arena[:0]
+				if res = p.eval(s, r.match); !res.ok {
+					continue
+				}
 			}
 			spans = s.arena[res.from:res.to]
 			if len(spans) == 0 {
@@ -243,11 +248,11 @@ func (p *Program) eval(s *scratch, n *node) result {
 		if swapped {
 			a, b = b, a
 		}
-		as := slices.Clone(s.arena[a.from:a.to])
-		bs := slices.Clone(s.arena[b.from:b.to])
-		s.arena = s.arena[:from]
-		for _, x := range as {
-			for _, y := range bs {
+		// The pairs are written after both sides, then moved down over
+		// them, so no copy of either side is needed.
+		pairs := len(s.arena)
+		for _, x := range s.arena[a.from:a.to] {
+			for _, y := range s.arena[b.from:b.to] {
 				if n.ordered && x.start > y.start {
 					continue
 				}
@@ -256,6 +261,7 @@ func (p *Program) eval(s *scratch, n *node) result {
 				}
 			}
 		}
+		s.arena = append(s.arena[:from], s.arena[pairs:]...)
 	case kindAll:
 		for _, c := range n.children {
 			if !p.eval(s, c).ok {
@@ -326,10 +332,10 @@ func (p *Program) patternSpans(s *scratch, slot int) []span {
 	s.patDone[slot] = true
 	if ps.filter != nil {
 		if !s.lowerOK {
-			s.lowered = prefilter.Lower(s.lowered[:0], s.toks.Text)
+			s.filterText.Reset(s.toks.Text)
 			s.lowerOK = true
 		}
-		if !ps.filter.Pass(s.lowered) {
+		if !ps.filter.Pass(&s.filterText) {
 			return nil
 		}
 	}

@@ -12,7 +12,7 @@ func cmdLint(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: heed lint [PATH...]\n\nReports every problem in bundle sources, each with file, line and field,\nand lexicons no rule uses. PATH is a bundle folder or a folder of them.")
+		fmt.Fprintln(stderr, "usage: heed lint [PATH...]\n\nReports every problem in bundle sources, each with file, line and field,\nlexicons no rule uses, and rules with fewer than three examples of each kind. PATH is a bundle folder or a folder of them.")
 		fs.PrintDefaults()
 	}
 	paths, err := parseInterspersed(fs, args)
@@ -37,12 +37,23 @@ func cmdLint(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "%s: lexicon %q is used by no rule\n", b.where(name.pointer), name.name)
 			problems++
 		}
+		for i, r := range b.bundle.Rules {
+			if flag, pass := len(r.Examples.Flag), len(r.Examples.Pass); flag < minExamples || pass < minExamples {
+				fmt.Fprintf(stdout, "%s: rule %q has %d examples that must flag and %d that must pass; write at least %d of each, hard cases included\n",
+					b.where(fmt.Sprintf("/rules/%d/examples", i)), r.ID, flag, pass, minExamples)
+				problems++
+			}
+		}
 	}
 	if problems > 0 {
 		return &exitError{code: 1}
 	}
 	return nil
 }
+
+// minExamples is how many examples of each kind lint asks of a rule: one
+// example shows a rule works, three show where it stops.
+const minExamples = 3
 
 type namedAt struct{ name, pointer string }
 

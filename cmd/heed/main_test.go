@@ -215,6 +215,21 @@ func TestTestScoresCorpora(t *testing.T) {
 	assert.Contains(t, out, `corpus/dev.jsonl:3: c: missed offensive-language: "what the hell"`)
 }
 
+func TestEveryShippedBundlePasses(t *testing.T) {
+	code, out, _ := heed(t, "", "test", "../../bundles")
+	assert.Equal(t, 0, code, out)
+	for _, name := range []string{"default", "jersey", "isle-of-man", "gloucestershire", "southend"} {
+		assert.Contains(t, out, "ok  \t../../bundles/"+name+"\t")
+	}
+	// Tynwald Day 2027 is a Monday: a working day in England, a holiday on
+	// the Island.
+	post := `{"id":"t","text":"Off to St John's","platform":"facebook","surface":"post","account":"personal","time":"2027-07-05T10:30:00+01:00"}`
+	_, england, _ := heed(t, post, "check", "--jsonl", "--bundle", "../../bundles/default")
+	_, island, _ := heed(t, post, "check", "--jsonl", "--bundle", "../../bundles/isle-of-man")
+	assert.Contains(t, england, "personal-use-core-hours")
+	assert.NotContains(t, island, "personal-use-core-hours")
+}
+
 func TestDefaultBundlePasses(t *testing.T) {
 	code, out, _ := heed(t, "", "test")
 	assert.Equal(t, 0, code, out)

@@ -481,10 +481,22 @@ func (l *loader) overlayMain(out *engine.Bundle, f *file, p string, node *yaml.N
 // change a rule of its base.
 func (l *loader) overlayParts(out *engine.Bundle, f *engine.Bundle, disable []string, p string, node *yaml.Node, own ownership) {
 	for i, lx := range f.Lexicons {
-		if !l.claim(own, "lexicon", lx.Name, p, seqItem(mapValue(node, "lexicons"), i)) {
+		n := seqItem(mapValue(node, "lexicons"), i)
+		if !l.claim(own, "lexicon", lx.Name, p, n) {
 			continue
 		}
 		j := slices.IndexFunc(out.Lexicons, func(x engine.Lexicon) bool { return x.Name == lx.Name && lx.Name != "" })
+		if lx.Append {
+			if j < 0 {
+				l.fail(Pos{File: p, Line: n.Line, Column: n.Column}, "lexicon %q appends to a lexicon the base bundle does not have", lx.Name)
+				continue
+			}
+			// The terms join the base lexicon; its flags stay.
+			base := out.Lexicons[j]
+			base.Terms = append(slices.Clone(base.Terms), lx.Terms...)
+			out.Lexicons[j] = base
+			continue
+		}
 		j = put(&out.Lexicons, j, lx)
 		l.places["/lexicons/"+strconv.Itoa(j)] = place{p, seqItem(mapValue(node, "lexicons"), i)}
 	}

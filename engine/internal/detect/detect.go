@@ -67,6 +67,7 @@ var Kinds = map[string]*Kind{
 		{Terms: []string{"card", "visa", "mastercard", "amex", "debit", "credit", "cvv", "expiry", "bank"}, Within: 8, Score: 0.3},
 		{Terms: []string{"order", "order number", "reference", "ref", "tracking", "invoice", "parcel", "booking", "case number"}, Within: 4, Score: -0.5},
 	}},
+	"driving_licence": {Find: DrivingLicence, MinConfidence: 0.5},
 	"bank_account": {Find: BankAccount, MinConfidence: 0.5, Context: []ContextWords{
 		{Terms: []string{"sort code", "account", "account number", "bank", "acc", "a/c"}, Within: 8, Score: 0.3},
 	}},

@@ -40,6 +40,12 @@ func TestPaymentCard(t *testing.T) {
 	assert.Empty(t, found(PaymentCard, "9999 9999 9999 9995", nil), "no issuer starts 9")
 }
 
+func TestDrivingLicence(t *testing.T) {
+	assert.Equal(t, []string{"MORGA657054SM9IJ", "SMITH751231J99AB12"}, found(DrivingLicence, "no. MORGA657054SM9IJ and SMITH751231J99AB12", nil))
+	assert.Empty(t, found(DrivingLicence, "MORGA613054SM9IJ", nil), "month 13 does not exist")
+	assert.Empty(t, found(DrivingLicence, "morga657054sm9ij", nil))
+}
+
 func TestPhone(t *testing.T) {
 	cases := map[string][]string{
 		"call 01624 000233 now":       {"01624 000233"},

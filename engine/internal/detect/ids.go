@@ -193,3 +193,48 @@ func olderPlate(s string, i int) (int, bool) {
 	}
 	return 0, false
 }
+
+// DrivingLicence finds British driving licence numbers: five letters of
+// the surname (padded with 9), six digits of the date of birth (decade,
+// month with 50 added for women, day, year), two initials (padded with 9),
+// a check digit and two letters, sometimes followed by a two-digit issue
+// number.
+func DrivingLicence(s string, _ *Options, out []Hit) []Hit {
+	isNameChar := func(c byte) bool { return isUpper(c) || c == '9' }
+	for i := 0; i+16 <= len(s); i++ {
+		if !isUpper(s[i]) || !boundaryBefore(s, i) {
+			continue
+		}
+		j := i
+		ok := true
+		for k := 0; k < 5 && ok; k++ {
+			ok = isNameChar(s[j+k])
+		}
+		j += 5
+		for k := 0; k < 6 && ok; k++ {
+			ok = isDigit(s[j+k])
+		}
+		if ok {
+			month := int(s[j+1]-'0')*10 + int(s[j+2]-'0')
+			if month > 50 {
+				month -= 50
+			}
+			day := int(s[j+3]-'0')*10 + int(s[j+4]-'0')
+			ok = month >= 1 && month <= 12 && day >= 1 && day <= 31
+		}
+		j += 6
+		ok = ok && isNameChar(s[j]) && isNameChar(s[j+1]) && isDigit(s[j+2]) && isUpper(s[j+3]) && isUpper(s[j+4])
+		j += 5
+		if !ok {
+			continue
+		}
+		if j+2 <= len(s) && isDigit(s[j]) && isDigit(s[j+1]) {
+			j += 2
+		}
+		if boundaryAfter(s, j) {
+			out = append(out, Hit{Start: i, End: j, Score: 0.8})
+			i = j - 1
+		}
+	}
+	return out
+}

@@ -187,8 +187,15 @@ var months = map[string]int{
 // March 12th 1984). A date is personal data only as a date of birth, so a
 // date scores low until words such as "born" or "DOB" stand near it.
 func Dates(s string, _ *Options, out []Hit) []Hit {
+	if !strings.ContainsAny(s, "0123456789") {
+		return out // every date has digits
+	}
 	for i := 0; i < len(s); i++ {
 		if !boundaryBefore(s, i) || !isAlnum(s[i]) {
+			continue
+		}
+		// Only digits and the first letters of month names start a date.
+		if !isDigit(s[i]) && strings.IndexByte("jfmasondJFMASOND", s[i]) < 0 {
 			continue
 		}
 		if end, ok := numericDate(s, i); ok {

@@ -97,6 +97,29 @@ func (t *Tokens) scanWord(s string, i int) int {
 	letters, uppers := 0, 0
 	first := true
 	for i < len(s) {
+		// Plain ASCII letters and digits, the bulk of any draft, take the
+		// short way.
+		if c := s[i]; c < utf8.RuneSelf && ('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			switch {
+			case c <= '9':
+				tok.Flags |= HasDigit
+			case c <= 'Z':
+				letters++
+				uppers++
+				if first {
+					tok.Flags |= Capitalised
+				}
+				tok.Flags |= HasLetter
+				c += 'a' - 'A'
+			default:
+				letters++
+				tok.Flags |= HasLetter
+			}
+			first = false
+			t.buf = append(t.buf, c)
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		next, _ := utf8.DecodeRuneInString(s[i+size:])
 		switch {
