@@ -54,7 +54,7 @@ var Kinds = map[string]*Kind{
 		{Terms: publicPlaces, Within: 10, Score: -0.4},
 	}},
 	"street_address": {Find: StreetAddress, MinConfidence: 0.5, Context: []ContextWords{
-		{Terms: []string{"lives at", "living at", "lives in", "his house", "her house", "home address", "address is", "their house", "at home"}, Within: 8, Score: 0.2},
+		{Terms: []string{"lives at", "living at", "lives in", "his house", "her house", "home address", "address is", "their house", "at home", "belonging to", "owner", "his home", "her home", "their home", "address", "new address"}, Within: 8, Score: 0.3},
 		{Terms: publicPlaces, Within: 8, Score: -0.4},
 	}},
 	"nino": {Find: NationalInsurance, MinConfidence: 0.5, Context: []ContextWords{
