@@ -3,16 +3,25 @@
 
 GO      ?= go
 BIN     := bin/heed
+WASM    := wasm/dist/heed.wasm
 BUNDLES := bundles
 
 .PHONY: all build run test check-format vet staticcheck test-go test-bundles bench fuzz generate clean
 
 all: build
 
-build: $(BIN)
+build: $(BIN) dist/heed.wasm
 
-# The binary embeds the default bundle, so it depends on the bundle sources.
-$(BIN): $(shell find cmd engine bundles -name '*.go' -o -name '*.yaml' -o -name 'TZ*' 2>/dev/null) go.mod go.sum
+# The WebAssembly module: the engine the browser runs, and that bin/heed
+# embeds and runs through wazero.
+$(WASM): $(shell find engine wasm -name '*.go' 2>/dev/null) go.mod go.sum
+	$(GO) run ./wasm/build -o $(WASM)
+
+dist/heed.wasm: $(WASM)
+	mkdir -p dist && cp $(WASM) $@
+
+# The binary embeds the module and the default bundle.
+$(BIN): $(WASM) $(shell find cmd engine bundles -name '*.go' -o -name '*.yaml' -o -name '*.jsonl' -o -name 'TZ*' 2>/dev/null) go.mod go.sum
 	$(GO) build -o $(BIN) ./cmd/heed
 
 # The main job on built-in defaults: check the sample drafts in testdata/

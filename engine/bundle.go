@@ -1,6 +1,6 @@
 package engine
 
-//go:generate ./easyjson.sh bundle.go context.go
+//go:generate ./easyjson.sh bundle.go context.go problem.go
 
 // Bundle is a compiled rule bundle: the canonical JSON document that
 // `heed build` writes and that the engine reads. It is plain data: every rule

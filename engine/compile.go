@@ -191,7 +191,7 @@ func Compile(b *Bundle) (*Program, error) {
 		c.citation(at.key("citation"), rm.Citation)
 		c.conditions(at.key("when"), rm.When)
 	}
-	if err := checkContext(b.ExampleContext); err != nil {
+	if err := CheckContext(b.ExampleContext); err != nil {
 		c.addf(root.key("example_context"), "%v", err)
 	}
 	if b.ExampleContext.Time != "" {
@@ -433,7 +433,7 @@ func (c *compiler) examples(at pointer, ex Examples) {
 			if _, _, err := ParseExample(e.Text); err != nil {
 				c.addf(eat.key("text"), "%v", err)
 			}
-			if err := checkContext(e.Context); err != nil {
+			if err := CheckContext(e.Context); err != nil {
 				c.addf(eat.key("context"), "%v", err)
 			}
 			if e.Context.Time != "" {

@@ -49,9 +49,9 @@ func (c Context) Merge(def Context) Context {
 	return c
 }
 
-// checkContext reports the first field of c that is not an allowed value;
+// CheckContext reports the first field of c that is not an allowed value;
 // empty fields are allowed here and judged by the caller.
-func checkContext(c Context) error {
+func CheckContext(c Context) error {
 	if c.Platform != "" && !slices.Contains(Platforms, c.Platform) {
 		return fmt.Errorf("platform %q: want one of %v", c.Platform, Platforms)
 	}

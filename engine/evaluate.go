@@ -68,22 +68,11 @@ func (p *Program) getScratch() *scratch {
 // empty account counts as unknown) and its time RFC 3339. An empty draft
 // has no findings.
 func (p *Program) Evaluate(draft string, ctx Context) ([]Finding, error) {
-	if err := checkContext(ctx); err != nil {
+	if err := CheckContext(ctx); err != nil {
 		return nil, err
 	}
-	if len(draft) > MaxDraftBytes {
-		return nil, fmt.Errorf("draft is %d bytes; the engine reads at most %d", len(draft), MaxDraftBytes)
-	}
-	if !utf8.ValidString(draft) {
-		bad := 0
-		for bad < len(draft) {
-			r, size := utf8.DecodeRuneInString(draft[bad:])
-			if r == utf8.RuneError && size == 1 {
-				break
-			}
-			bad += size
-		}
-		return nil, fmt.Errorf("draft is not valid UTF-8 at byte %d", bad)
+	if err := CheckDraft(draft); err != nil {
+		return nil, err
 	}
 	if ctx.Time == "" {
 		return nil, fmt.Errorf("time: the context needs the time of posting (RFC 3339)")
@@ -156,6 +145,28 @@ func (p *Program) Evaluate(draft string, ctx Context) ([]Finding, error) {
 		return 0
 	})
 	return findings, nil
+}
+
+// CheckDraft reports a draft the engine cannot read: longer than
+// MaxDraftBytes, or not valid UTF-8. Hosts that carry drafts through JSON,
+// which would quietly replace bad bytes, check first so that every engine
+// gives the same answer.
+func CheckDraft(draft string) error {
+	if len(draft) > MaxDraftBytes {
+		return fmt.Errorf("draft is %d bytes; the engine reads at most %d", len(draft), MaxDraftBytes)
+	}
+	if !utf8.ValidString(draft) {
+		bad := 0
+		for bad < len(draft) {
+			r, size := utf8.DecodeRuneInString(draft[bad:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			bad += size
+		}
+		return fmt.Errorf("draft is not valid UTF-8 at byte %d", bad)
+	}
+	return nil
 }
 
 // trimmed is the whole draft less surrounding white space: the span of a

@@ -7,6 +7,8 @@ import (
 
 // Problem is one thing wrong with a bundle, at a JSON pointer (RFC 6901)
 // into the bundle document, such as /rules/3/match/pattern.
+//
+//easyjson:json
 type Problem struct {
 	Path    string `json:"path"`
 	Message string `json:"message"`

@@ -15,6 +15,7 @@ import (
 	"github.com/mailru/easyjson/jwriter"
 
 	"github.com/heed-dev/heed/engine"
+	"github.com/heed-dev/heed/engine/bundletest"
 	"github.com/heed-dev/heed/engine/jsonl"
 )
 
@@ -22,7 +23,7 @@ func cmdCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	bundlePath := fs.String("bundle", "", "bundle: a source folder or built bundle JSON (default: the built-in default bundle)")
-	engineName := fs.String("engine", "native", "engine: native (the Go engine in this binary)")
+	engineName := fs.String("engine", engineWasm, "engine: wasm (the WebAssembly module the browser runs) or native (the Go engine in this binary)")
 	platform := fs.String("platform", "other", "platform: facebook, twitter, linkedin or other")
 	surface := fs.String("surface", "post", "surface: post, comment or message")
 	account := fs.String("account", "unknown", "account: personal, official or unknown (rules of both kinds apply)")
@@ -38,9 +39,6 @@ func cmdCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *engineName != "native" {
-		return usageErr("--engine %q: this build has the native engine only", *engineName)
-	}
 	failRank := 0
 	if *failOn != "none" {
 		if failRank = engine.SeverityRank(*failOn); failRank == 0 {
@@ -51,15 +49,18 @@ func cmdCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
+	if err := b.withEngine(*engineName); err != nil {
+		return &exitError{code: 2, err: err}
+	}
 	if *lines {
 		if len(pos) > 0 {
 			return usageErr("--jsonl reads standard input; give no TEXT")
 		}
 		switch *format {
 		case "", "jsonl":
-			return checkLines(b.program, stdin, stdout, failRank)
+			return checkLines(b.eval, stdin, stdout, failRank)
 		case "table":
-			return checkTable(b.program, stdin, stdout, failRank)
+			return checkTable(b.eval, stdin, stdout, failRank)
 		}
 		return usageErr("--format %q with --jsonl: want jsonl or table", *format)
 	}
@@ -77,7 +78,7 @@ func cmdCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if ctx.Time == "" {
 		ctx.Time = time.Now().Format(time.RFC3339)
 	}
-	findings, err := b.program.Evaluate(draft, ctx)
+	findings, err := b.eval.Evaluate(draft, ctx)
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
@@ -151,7 +152,7 @@ func eachLine(r io.Reader, fn func(lineNo int, post *jsonl.Post, err error) erro
 	}
 }
 
-func checkLines(prog *engine.Program, stdin io.Reader, stdout io.Writer, failRank int) error {
+func checkLines(prog bundletest.Evaluator, stdin io.Reader, stdout io.Writer, failRank int) error {
 	out := bufio.NewWriter(stdout)
 	failed := false
 	err := eachLine(stdin, func(_ int, post *jsonl.Post, lineErr error) error {
@@ -185,7 +186,7 @@ func checkLines(prog *engine.Program, stdin io.Reader, stdout io.Writer, failRan
 }
 
 // checkTable prints the findings of JSON Lines posts as a readable table.
-func checkTable(prog *engine.Program, stdin io.Reader, stdout io.Writer, failRank int) error {
+func checkTable(prog bundletest.Evaluator, stdin io.Reader, stdout io.Writer, failRank int) error {
 	tw := tabwriter.NewWriter(stdout, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "POST\tACCOUNT\tTIME\tSEVERITY\tCATEGORY\tRULE\tFLAGGED")
 	failed := false

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -11,7 +12,10 @@ import (
 
 	"github.com/heed-dev/heed/bundles"
 	"github.com/heed-dev/heed/engine"
+	"github.com/heed-dev/heed/engine/bundletest"
 	"github.com/heed-dev/heed/engine/source"
+	"github.com/heed-dev/heed/wasm"
+	"github.com/heed-dev/heed/wasm/host"
 )
 
 // loaded is a bundle ready to use, with where it came from.
@@ -19,6 +23,8 @@ type loaded struct {
 	name    string
 	bundle  *engine.Bundle
 	program *engine.Program
+	// eval evaluates drafts: the module under wazero, or program itself.
+	eval bundletest.Evaluator
 	// src is set for source folders: places for messages, and corpora.
 	src *source.Source
 	// dir is the OS folder of a source bundle, "" for the built-in one.
@@ -79,6 +85,40 @@ func loadBundle(path string) (*loaded, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &loaded{name: path, bundle: b, program: prog}, nil
+}
+
+// Engines heed can evaluate with: the WebAssembly module (the default, as
+// the browser runs it) or the Go engine compiled into this binary.
+const (
+	engineWasm   = "wasm"
+	engineNative = "native"
+)
+
+// withEngine loads the bundle into the chosen engine. The bundle has
+// already compiled natively, so its problems carry source lines.
+func (l *loaded) withEngine(name string) error {
+	switch name {
+	case engineNative:
+		l.eval = l.program
+		return nil
+	case engineWasm:
+		ctx := context.Background()
+		module, err := wasm.Module()
+		if err != nil {
+			return err
+		}
+		rt, err := host.NewRuntime(ctx, module, host.Options{CacheDir: host.DefaultCacheDir()})
+		if err != nil {
+			return err
+		}
+		e, err := rt.Load(ctx, l.bundle)
+		if err != nil {
+			return fmt.Errorf("loading %s into the WebAssembly module: %w", l.name, err)
+		}
+		l.eval = e
+		return nil
+	}
+	return usageErr("--engine %q: want wasm or native", name)
 }
 
 // decodeBundle reads built bundle JSON strictly: an unknown field is an

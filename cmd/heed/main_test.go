@@ -88,6 +88,22 @@ func TestCheckJSONLContract(t *testing.T) {
 	assert.Contains(t, vs[7].Error, "time")
 }
 
+// TestEnginesGiveIdenticalLines is the contract outside checks hold heed
+// to: --engine wasm and --engine native write the same bytes.
+func TestEnginesGiveIdenticalLines(t *testing.T) {
+	var in strings.Builder
+	for _, f := range []string{"dev", "authored-1", "authored-2", "authored-3", "authored-4", "authored-5"} {
+		data, err := os.ReadFile("../../bundles/default/corpus/" + f + ".jsonl")
+		require.NoError(t, err)
+		in.Write(data)
+	}
+	in.WriteString("{\"id\":\"bad\",\"text\":\"caf\xe9\",\"time\":\"2026-01-01T10:00:00Z\"}\n{broken\n")
+	_, native, _ := heed(t, in.String(), "check", "--jsonl", "--engine", "native")
+	_, module, _ := heed(t, in.String(), "check", "--jsonl", "--engine", "wasm")
+	assert.Greater(t, strings.Count(native, "\n"), 400)
+	assert.Equal(t, native, module)
+}
+
 func TestCheckTextUnderlinesTheSpan(t *testing.T) {
 	code, out, _ := heed(t, "", "check", "--account", "official", "--time", "2026-03-03T19:05:00Z", "Yes the website is down. YES WE KNOW. Thanks.")
 	assert.Equal(t, 0, code)
@@ -260,7 +276,7 @@ func TestUsageErrors(t *testing.T) {
 	assert.Contains(t, errOut, `unknown command "frobnicate"`)
 	code, _, _ = heed(t, "", "build", "../../bundles/default")
 	assert.Equal(t, 2, code, "-o is required")
-	code, _, errOut = heed(t, "", "check", "--engine", "quantum", "x")
+	code, _, errOut = heed(t, "", "check", "--engine", "quantum", "--time", "2026-01-01T10:00:00Z", "x")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "--engine")
 }

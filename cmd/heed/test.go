@@ -17,6 +17,7 @@ func cmdTest(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	junit := fs.String("junit", "", "also write a JUnit XML report to this file")
 	verbose := fs.Bool("v", false, "print every rule, not only failures, and every corpus mismatch")
+	engineName := fs.String("engine", engineWasm, "engine: wasm (the WebAssembly module the browser runs) or native")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: heed test [flags] [PATH...]\n\nRuns every rule's examples and scores every corpus (*.jsonl) of each bundle.\nPATH is a bundle folder or a folder of them; none tests the built-in bundle.")
 		fs.PrintDefaults()
@@ -46,7 +47,10 @@ func cmdTest(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			failed = true
 			continue
 		}
-		suite := bundletest.Suite{Name: name, Cases: bundletest.RunExamples(b.bundle, b.program, b.where)}
+		if err := b.withEngine(*engineName); err != nil {
+			return &exitError{code: 2, err: err}
+		}
+		suite := bundletest.Suite{Name: name, Cases: bundletest.RunExamples(b.bundle, b.eval, b.where)}
 		examples, bad := 0, 0
 		for _, c := range suite.Cases {
 			examples += c.Examples
@@ -131,7 +135,7 @@ func scoreCorpusFile(b *loaded, corpus string) (*bundletest.Report, error) {
 			name = rel
 		}
 	}
-	return bundletest.ScoreCorpus(name, f, b.program, b.bundle.Corpus), nil
+	return bundletest.ScoreCorpus(name, f, b.eval, b.bundle.Corpus), nil
 }
 
 // prefixWriter indents every line written through it.

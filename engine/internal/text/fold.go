@@ -2,11 +2,11 @@
 // lexicon, detector and metric of a bundle reads the same tokens.
 package text
 
+//go:generate sh -c "go run ./genfold | gofmt > foldtable.go"
+
 import (
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // lookalikes maps letters that look like Latin ones, used to slip words past
@@ -39,23 +39,32 @@ func FoldRune(r rune) rune {
 	if m, ok := lookalikes[lower]; ok {
 		return m
 	}
-	// NFKD splits accented letters into base and marks and unfolds
-	// compatibility characters; the first rune is the base letter.
-	var buf [utf8.UTFMax]byte
-	n := utf8.EncodeRune(buf[:], lower)
-	d := norm.NFKD.Properties(buf[:n]).Decomposition()
-	if len(d) > 0 {
-		base, _ := utf8.DecodeRune(d)
-		base = unicode.ToLower(base)
-		if base < utf8.RuneSelf {
-			return base
-		}
-		if m, ok := lookalikes[base]; ok {
-			return m
-		}
-		return base
+	// Accented, fullwidth and styled letters fold to their base letter,
+	// as Unicode's compatibility decomposition (NFKD) gives it.
+	if to, ok := foldASCII(r); ok {
+		return rune(to)
+	}
+	if to, ok := foldASCII(lower); ok {
+		return rune(to)
 	}
 	return lower
+}
+
+// foldASCII looks r up in foldTable.
+func foldASCII(r rune) (byte, bool) {
+	lo, hi := 0, len(foldTable)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		switch {
+		case foldTable[mid].r < r:
+			lo = mid + 1
+		case foldTable[mid].r > r:
+			hi = mid
+		default:
+			return foldTable[mid].to, true
+		}
+	}
+	return 0, false
 }
 
 // IsMask reports whether r is a character that hides letters of a word:

@@ -1,0 +1,348 @@
+// Package host runs the Heed WebAssembly module in Go through wazero, with
+// the same API as the native engine, so the CLI and the tests check drafts
+// with the very module the browser extension runs.
+//
+// A Runtime compiles the module once; Load gives an Engine for one bundle,
+// which keeps a pool of module instances: one instance is single-threaded,
+// so concurrent callers each take their own. An instance that fails is
+// thrown away and replaced.
+package host
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"github.com/mailru/easyjson/jlexer"
+	"github.com/mailru/easyjson/jwriter"
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+
+	"github.com/heed-dev/heed/engine"
+	"github.com/heed-dev/heed/wasm/abi"
+)
+
+// Options tune a Runtime.
+type Options struct {
+	// MemoryLimitPages caps each instance's linear memory, in 64 KiB
+	// pages. Zero means DefaultMemoryLimitPages.
+	MemoryLimitPages uint32
+	// CacheDir keeps compiled code between processes (compiling the
+	// module takes about a second; loading it from the cache a few tens
+	// of milliseconds). Empty means no cache.
+	CacheDir string
+	// Interruptible makes a cancelled context stop a call in progress, at
+	// a cost to every call (about 8x measured here). Without it a context
+	// is checked before each call: an evaluation takes microseconds.
+	Interruptible bool
+	// MaxIdle is how many idle instances an Engine keeps; zero means twice
+	// GOMAXPROCS.
+	MaxIdle int
+}
+
+// DefaultMemoryLimitPages is 64 MiB; the module settles near 10 MiB.
+const DefaultMemoryLimitPages = 1024
+
+// DefaultCacheDir is where the CLI keeps compiled code.
+func DefaultCacheDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "heed", "wazero")
+}
+
+// Runtime is a compiled module, ready to instantiate.
+type Runtime struct {
+	rt       wazero.Runtime
+	compiled wazero.CompiledModule
+	opts     Options
+}
+
+// NewRuntime compiles the module.
+func NewRuntime(ctx context.Context, module []byte, opts Options) (*Runtime, error) {
+	if opts.MemoryLimitPages == 0 {
+		opts.MemoryLimitPages = DefaultMemoryLimitPages
+	}
+	if opts.MaxIdle == 0 {
+		opts.MaxIdle = 2 * runtime.GOMAXPROCS(0)
+	}
+	cfg := wazero.NewRuntimeConfig().
+		WithMemoryLimitPages(opts.MemoryLimitPages).
+		WithCloseOnContextDone(opts.Interruptible)
+	if opts.CacheDir != "" {
+		cache, err := wazero.NewCompilationCacheWithDir(opts.CacheDir)
+		if err == nil {
+			cfg = cfg.WithCompilationCache(cache)
+		}
+	}
+	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
+		rt.Close(ctx)
+		return nil, fmt.Errorf("wasm host: WASI: %w", err)
+	}
+	compiled, err := rt.CompileModule(ctx, module)
+	if err != nil {
+		rt.Close(ctx)
+		return nil, fmt.Errorf("wasm host: compiling the module: %w", err)
+	}
+	for _, name := range []string{abi.ExportVersion, abi.ExportAlloc, abi.ExportFree, abi.ExportLoad, abi.ExportEvaluate, "_initialize"} {
+		if _, ok := compiled.ExportedFunctions()[name]; !ok {
+			rt.Close(ctx)
+			return nil, fmt.Errorf("wasm host: the module does not export %s: is it a Heed module?", name)
+		}
+	}
+	return &Runtime{rt: rt, compiled: compiled, opts: opts}, nil
+}
+
+// Close releases the runtime and every instance of it.
+func (r *Runtime) Close(ctx context.Context) error { return r.rt.Close(ctx) }
+
+// ImportedFunctions lists the module's imports as "module.name", which
+// the browser's WASI shim must provide.
+func (r *Runtime) ImportedFunctions() []string {
+	var out []string
+	for _, f := range r.compiled.ImportedFunctions() {
+		mod, name, _ := f.Import()
+		out = append(out, mod+"."+name)
+	}
+	return out
+}
+
+// instance is one module instance with a bundle loaded.
+type instance struct {
+	mod                         api.Module
+	alloc, free, load, evaluate api.Function
+}
+
+func (r *Runtime) instantiate(ctx context.Context) (*instance, error) {
+	cfg := wazero.NewModuleConfig().
+		WithName("").
+		WithStartFunctions("_initialize").
+		WithSysWalltime().WithSysNanotime().WithSysNanosleep().
+		WithRandSource(rand.Reader)
+	mod, err := r.rt.InstantiateModule(ctx, r.compiled, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("wasm host: instantiating the module: %w", err)
+	}
+	inst := &instance{
+		mod:      mod,
+		alloc:    mod.ExportedFunction(abi.ExportAlloc),
+		free:     mod.ExportedFunction(abi.ExportFree),
+		load:     mod.ExportedFunction(abi.ExportLoad),
+		evaluate: mod.ExportedFunction(abi.ExportEvaluate),
+	}
+	if v, err := mod.ExportedFunction(abi.ExportVersion).Call(ctx); err != nil || len(v) != 1 || v[0] != abi.Version {
+		mod.Close(ctx)
+		return nil, fmt.Errorf("wasm host: the module speaks ABI %v, this host %d", v, abi.Version)
+	}
+	return inst, nil
+}
+
+// call writes input into the instance, calls fn and returns a copy of the
+// JSON it answers.
+func (inst *instance) call(ctx context.Context, fn api.Function, input []byte) ([]byte, error) {
+	res, err := inst.alloc.Call(ctx, uint64(len(input)))
+	if err != nil {
+		return nil, err
+	}
+	ptr := uint32(res[0])
+	if !inst.mod.Memory().Write(ptr, input) {
+		return nil, fmt.Errorf("writing %d bytes at %#x: out of range", len(input), ptr)
+	}
+	res, err = fn.Call(ctx, uint64(ptr), uint64(len(input)))
+	if err != nil {
+		return nil, err
+	}
+	outPtr, outLen := abi.Unpack(res[0])
+	view, ok := inst.mod.Memory().Read(outPtr, outLen)
+	if !ok {
+		return nil, fmt.Errorf("reading %d bytes at %#x: out of range", outLen, outPtr)
+	}
+	out := append([]byte(nil), view...)
+	if _, err := inst.free.Call(ctx, uint64(outPtr)); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Engine evaluates drafts against one bundle with a pool of instances. It
+// is safe for concurrent use.
+type Engine struct {
+	r      *Runtime
+	bundle []byte
+	info   abi.LoadResult
+
+	mu     sync.Mutex
+	idle   []*instance
+	closed bool
+}
+
+// Load compiles a bundle in a first instance and returns the Engine for
+// it. A bundle that does not compile gives engine.Problems, as the native
+// engine does.
+func (r *Runtime) Load(ctx context.Context, b *engine.Bundle) (*Engine, error) {
+	w := jwriter.Writer{}
+	b.MarshalEasyJSON(&w)
+	data, err := w.BuildBytes()
+	if err != nil {
+		return nil, fmt.Errorf("wasm host: encoding the bundle: %w", err)
+	}
+	return r.LoadJSON(ctx, data)
+}
+
+// LoadJSON is Load for a built bundle's JSON.
+func (r *Runtime) LoadJSON(ctx context.Context, bundle []byte) (*Engine, error) {
+	e := &Engine{r: r, bundle: bundle}
+	inst, err := e.newInstance(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e.put(ctx, inst, false)
+	return e, nil
+}
+
+// Info is what the module said of the bundle: name, version, rules.
+func (e *Engine) Info() abi.LoadResult { return e.info }
+
+func (e *Engine) newInstance(ctx context.Context) (*instance, error) {
+	inst, err := e.r.instantiate(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out, err := inst.call(ctx, inst.load, e.bundle)
+	if err != nil {
+		inst.mod.Close(ctx)
+		return nil, fmt.Errorf("wasm host: loading the bundle: %w", err)
+	}
+	var res abi.LoadResult
+	lx := jlexer.Lexer{Data: out}
+	res.UnmarshalEasyJSON(&lx)
+	if err := lx.Error(); err != nil {
+		inst.mod.Close(ctx)
+		return nil, fmt.Errorf("wasm host: unreadable answer to load: %w", err)
+	}
+	if len(res.Problems) > 0 {
+		inst.mod.Close(ctx)
+		return nil, engine.Problems(res.Problems)
+	}
+	if res.Error != "" {
+		inst.mod.Close(ctx)
+		return nil, errors.New(res.Error)
+	}
+	e.info = res
+	return inst, nil
+}
+
+func (e *Engine) get(ctx context.Context) (*instance, error) {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil, errors.New("wasm host: engine closed")
+	}
+	if n := len(e.idle); n > 0 {
+		inst := e.idle[n-1]
+		e.idle = e.idle[:n-1]
+		e.mu.Unlock()
+		return inst, nil
+	}
+	e.mu.Unlock()
+	return e.newInstance(ctx)
+}
+
+// put returns an instance to the pool, or closes it when it failed or the
+// pool is full.
+func (e *Engine) put(ctx context.Context, inst *instance, failed bool) {
+	e.mu.Lock()
+	keep := !failed && !e.closed && len(e.idle) < e.r.opts.MaxIdle
+	if keep {
+		e.idle = append(e.idle, inst)
+	}
+	e.mu.Unlock()
+	if !keep {
+		inst.mod.Close(ctx)
+	}
+}
+
+// Evaluate checks a draft, as engine.Program.Evaluate does.
+func (e *Engine) Evaluate(draft string, c engine.Context) ([]engine.Finding, error) {
+	return e.EvaluateContext(context.Background(), draft, c)
+}
+
+// EvaluateContext is Evaluate with a context: a cancelled context stops
+// before the call, or during it when the Runtime is Interruptible.
+func (e *Engine) EvaluateContext(ctx context.Context, draft string, c engine.Context) ([]engine.Finding, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// JSON would carry bad UTF-8 as U+FFFD: check the draft here, after
+	// the context, in the engine's own order.
+	if engine.CheckContext(c) == nil {
+		if err := engine.CheckDraft(draft); err != nil {
+			return nil, err
+		}
+	}
+	req := abi.Request{Text: draft, Platform: c.Platform, Surface: c.Surface, Account: c.Account, Time: c.Time}
+	w := jwriter.Writer{}
+	req.MarshalEasyJSON(&w)
+	input, err := w.BuildBytes()
+	if err != nil {
+		return nil, fmt.Errorf("wasm host: encoding the draft: %w", err)
+	}
+	inst, err := e.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out, err := inst.call(ctx, inst.evaluate, input)
+	if err != nil {
+		// A trap may leave the instance broken: throw it away.
+		e.put(ctx, inst, true)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("wasm host: the module failed and was replaced: %w", err)
+	}
+	e.put(ctx, inst, false)
+	var res abi.Response
+	lx := jlexer.Lexer{Data: out}
+	res.UnmarshalEasyJSON(&lx)
+	if err := lx.Error(); err != nil {
+		return nil, fmt.Errorf("wasm host: unreadable answer: %w", err)
+	}
+	if res.Error != "" {
+		return nil, errors.New(res.Error)
+	}
+	if len(res.Findings) == 0 {
+		return nil, nil
+	}
+	return res.Findings, nil
+}
+
+// MemoryBytes reports the linear memory size of each idle instance, to
+// watch the module's footprint.
+func (e *Engine) MemoryBytes() []uint32 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []uint32
+	for _, inst := range e.idle {
+		out = append(out, inst.mod.Memory().Size())
+	}
+	return out
+}
+
+// Close closes every idle instance; instances in use close when returned.
+func (e *Engine) Close(ctx context.Context) {
+	e.mu.Lock()
+	idle := e.idle
+	e.idle, e.closed = nil, true
+	e.mu.Unlock()
+	for _, inst := range idle {
+		inst.mod.Close(ctx)
+	}
+}

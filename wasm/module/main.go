@@ -1,0 +1,151 @@
+//go:build wasip1
+
+// Command module is the Heed engine as a WebAssembly reactor: the same
+// module runs in the browser extension and, through wazero, in the CLI and
+// the tests. Build it with
+//
+//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o heed.wasm ./wasm/module
+//
+// The host calls _initialize once, then the exports of package abi.
+package main
+
+import (
+	"fmt"
+	"unsafe"
+
+	"github.com/mailru/easyjson/jlexer"
+	"github.com/mailru/easyjson/jwriter"
+
+	"github.com/heed-dev/heed/engine"
+	"github.com/heed-dev/heed/wasm/abi"
+)
+
+// buffers holds every block of memory the host may read or write, by its
+// address, so the garbage collector keeps it until heed_free.
+var buffers = map[uint32][]byte{}
+
+// program is the bundle loaded last; an instance evaluates one bundle.
+var program *engine.Program
+
+func main() {}
+
+//go:wasmexport heed_abi_version
+func abiVersion() uint32 { return abi.Version }
+
+// alloc returns the address of size bytes the host may write into.
+//
+//go:wasmexport heed_alloc
+func alloc(size uint32) uint32 {
+	buf := make([]byte, max(size, 1))
+	ptr := uint32(uintptr(unsafe.Pointer(&buf[0])))
+	buffers[ptr] = buf
+	return ptr
+}
+
+// free releases a block from heed_alloc or a result.
+//
+//go:wasmexport heed_free
+func free(ptr uint32) { delete(buffers, ptr) }
+
+// input takes the n bytes the host wrote at ptr and releases the block:
+// every call consumes its input.
+func input(ptr, n uint32) ([]byte, error) {
+	buf, ok := buffers[ptr]
+	if !ok {
+		return nil, fmt.Errorf("input at %#x was not allocated with heed_alloc", ptr)
+	}
+	delete(buffers, ptr)
+	if uint32(len(buf)) < n {
+		return nil, fmt.Errorf("input of %d bytes overruns its block of %d", n, len(buf))
+	}
+	return buf[:n], nil
+}
+
+// output keeps data until the host frees it and returns its packed address.
+func output(data []byte) uint64 {
+	if len(data) == 0 {
+		data = []byte("{}")
+	}
+	ptr := uint32(uintptr(unsafe.Pointer(&data[0])))
+	buffers[ptr] = data
+	return abi.Pack(ptr, uint32(len(data)))
+}
+
+type marshaler interface {
+	MarshalEasyJSON(w *jwriter.Writer)
+}
+
+func encode(v marshaler) uint64 {
+	w := jwriter.Writer{}
+	v.MarshalEasyJSON(&w)
+	data, err := w.BuildBytes()
+	if err != nil {
+		data = []byte(fmt.Sprintf(`{"error":%q}`, "encoding the result: "+err.Error()))
+	}
+	return output(data)
+}
+
+// load compiles a built bundle's JSON and makes it the instance's bundle.
+//
+//go:wasmexport heed_load
+func load(ptr, n uint32) (result uint64) {
+	defer func() {
+		if r := recover(); r != nil {
+			result = encode(&abi.LoadResult{Error: fmt.Sprintf("internal error loading the bundle: %v", r)})
+		}
+	}()
+	data, err := input(ptr, n)
+	if err != nil {
+		return encode(&abi.LoadResult{Error: err.Error()})
+	}
+	var b engine.Bundle
+	lx := jlexer.Lexer{Data: data}
+	b.UnmarshalEasyJSON(&lx)
+	if err := lx.Error(); err != nil {
+		return encode(&abi.LoadResult{Error: "not a bundle: " + err.Error()})
+	}
+	p, err := engine.Compile(&b)
+	if err != nil {
+		res := &abi.LoadResult{Error: "the bundle does not compile"}
+		if ps, ok := err.(engine.Problems); ok {
+			res.Problems = ps
+		} else {
+			res.Error = err.Error()
+		}
+		return encode(res)
+	}
+	program = p
+	return encode(&abi.LoadResult{Name: b.Name, Version: b.Version, Rules: len(b.Rules)})
+}
+
+// evaluate checks one draft against the loaded bundle.
+//
+//go:wasmexport heed_evaluate
+func evaluate(ptr, n uint32) (result uint64) {
+	defer func() {
+		if r := recover(); r != nil {
+			result = encode(&abi.Response{Error: fmt.Sprintf("internal error: %v", r)})
+		}
+	}()
+	data, err := input(ptr, n)
+	if err != nil {
+		return encode(&abi.Response{Error: err.Error()})
+	}
+	if program == nil {
+		return encode(&abi.Response{Error: "no bundle loaded: call heed_load first"})
+	}
+	var req abi.Request
+	lx := jlexer.Lexer{Data: data}
+	req.UnmarshalEasyJSON(&lx)
+	if err := lx.Error(); err != nil {
+		return encode(&abi.Response{Error: "unreadable request: " + err.Error()})
+	}
+	findings, err := program.Evaluate(req.Text, req.Context())
+	if err != nil {
+		return encode(&abi.Response{Error: err.Error()})
+	}
+	if findings == nil {
+		findings = []engine.Finding{}
+	}
+	return encode(&abi.Response{Findings: findings})
+}
