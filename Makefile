@@ -6,11 +6,11 @@ BIN     := bin/heed
 WASM    := wasm/dist/heed.wasm
 BUNDLES := bundles
 
-.PHONY: all build run test check-format vet staticcheck test-go test-bundles bench fuzz generate clean
+.PHONY: all build run test check-format vet staticcheck test-go test-bundles test-extension extension-deps bench fuzz generate clean
 
 all: build
 
-build: $(BIN) dist/heed.wasm
+build: $(BIN) dist/heed.wasm dist/default.json
 
 # The WebAssembly module: the engine the browser runs, and that bin/heed
 # embeds and runs through wazero.
@@ -19,6 +19,10 @@ $(WASM): $(shell find engine wasm -name '*.go' 2>/dev/null) go.mod go.sum
 
 dist/heed.wasm: $(WASM)
 	mkdir -p dist && cp $(WASM) $@
+
+# The default bundle, built, as the extension loads it.
+dist/default.json: $(BIN)
+	mkdir -p dist && $(BIN) build bundles/default -o $@
 
 # The binary embeds the module and the default bundle.
 $(BIN): $(WASM) $(shell find cmd engine bundles -name '*.go' -o -name '*.yaml' -o -name '*.jsonl' -o -name 'TZ*' 2>/dev/null) go.mod go.sum
@@ -30,7 +34,7 @@ run: $(BIN)
 	@echo "heed check: testdata/samples.jsonl against the built-in default bundle"
 	@$(BIN) check --jsonl --format table < testdata/samples.jsonl
 
-test: check-format vet staticcheck test-go test-bundles
+test: check-format vet staticcheck test-go test-bundles test-extension
 
 check-format:
 	@out=$$(gofmt -l cmd engine bundles); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -48,10 +52,27 @@ test-bundles: $(BIN)
 	$(BIN) lint $(BUNDLES)
 	$(BIN) test $(BUNDLES)
 
-# Benchmarks of the engine: 280 and 3,000 characters against the default
-# bundle, with its lexicons as they are and grown 10x and 100x.
-bench:
+# The extension's code (TypeScript, type-checked by tsc) and its tests in
+# Node against the built module.
+extension/node_modules/.package-lock.json: extension/package-lock.json
+	cd extension && npm ci --no-audit --no-fund
+	touch $@
+
+extension-deps: extension/node_modules/.package-lock.json
+
+test-extension: build extension-deps
+	cd extension && npm run typecheck && npm test
+
+# Benchmarks: the engine natively (280 and 3,000 characters, lexicons as
+# they are and grown 10x and 100x), the module under wazero beside it, the
+# module in Node, cold starts and the module's memory after 100,000
+# evaluations.
+bench: build extension-deps
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./engine/ | tee bench.out
+	$(GO) test -run '^$$' -bench 'Evaluate|ColdStart' -count 6 ./wasm/host/ | tee -a bench.out
+	$(GO) test -run '^$$' -bench 'LinearMemory' -benchtime 100000x ./wasm/host/ | tee -a bench.out
+	cd extension && npm run --silent bench | tee -a ../bench.out
+	@echo "module: $$(wc -c < dist/heed.wasm) bytes, $$(gzip -9 -c dist/heed.wasm | wc -c) gzipped"
 	$(GO) tool benchstat bench.out
 
 # A short fuzzing run of every fuzz target (FUZZTIME=10m for a long one).
@@ -61,6 +82,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeBundle$$' -fuzztime $(FUZZTIME) ./engine/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseExample$$' -fuzztime $(FUZZTIME) ./engine/
 	$(GO) test -run '^$$' -fuzz '^FuzzLoadYAML$$' -fuzztime $(FUZZTIME) ./engine/source/
+	$(GO) test -run '^$$' -fuzz '^FuzzParity$$' -fuzztime $(FUZZTIME) ./wasm/host/
 
 # Regenerates the easyjson code after a change to the bundle model.
 generate:

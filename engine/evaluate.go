@@ -68,6 +68,38 @@ func (p *Program) getScratch() *scratch {
 // empty account counts as unknown) and its time RFC 3339. An empty draft
 // has no findings.
 func (p *Program) Evaluate(draft string, ctx Context) ([]Finding, error) {
+	hits, err := p.EvaluateHits(draft, ctx)
+	if err != nil || len(hits) == 0 {
+		return nil, err
+	}
+	out := make([]Finding, len(hits))
+	for i, h := range hits {
+		out[i] = FindingOf(&p.bundle.Rules[h.Rule], h.Spans)
+	}
+	return out, nil
+}
+
+// RuleHit is a finding in its barest form: the index of the rule in the
+// bundle, and the spans (UTF-16, merged, in order). Hosts that hold the
+// bundle turn it into a Finding with FindingOf; it is what crosses the
+// WebAssembly boundary, where messages and citations need not.
+type RuleHit struct {
+	Rule  int
+	Spans []Span
+}
+
+// FindingOf is the finding of rule at spans, which must not be empty.
+func FindingOf(rule *Rule, spans []Span) Finding {
+	return Finding{
+		Rule: rule.ID, Category: rule.Category, Severity: rule.Severity,
+		Message: rule.Message, Suggestion: rule.Suggestion, Citations: rule.Citations,
+		Start: spans[0].Start, End: spans[0].End, Spans: spans,
+	}
+}
+
+// EvaluateHits is Evaluate without the rules' words: the same hits, in the
+// same order.
+func (p *Program) EvaluateHits(draft string, ctx Context) ([]RuleHit, error) {
 	if err := CheckContext(ctx); err != nil {
 		return nil, err
 	}
@@ -103,7 +135,7 @@ func (p *Program) Evaluate(draft string, ctx Context) ([]Finding, error) {
 	clear(s.patDone)
 	s.lowerOK = false
 
-	var findings []Finding
+	var findings []RuleHit
 	for i := range p.rules {
 		r := &p.rules[i]
 		if !r.applies(ctx, when) {
@@ -138,11 +170,8 @@ func (p *Program) Evaluate(draft string, ctx Context) ([]Finding, error) {
 		}
 		findings = append(findings, p.finding(s, r, spans))
 	}
-	slices.SortStableFunc(findings, func(a, b Finding) int {
-		if a.Start != b.Start {
-			return a.Start - b.Start
-		}
-		return 0
+	slices.SortStableFunc(findings, func(a, b RuleHit) int {
+		return a.Spans[0].Start - b.Spans[0].Start
 	})
 	return findings, nil
 }
@@ -196,7 +225,7 @@ func (r *compiledRule) applies(ctx Context, when time.Time) bool {
 	return true
 }
 
-func (p *Program) finding(s *scratch, r *compiledRule, spans []span) Finding {
+func (p *Program) finding(s *scratch, r *compiledRule, spans []span) RuleHit {
 	sorted := slices.Clone(spans)
 	slices.SortFunc(sorted, func(a, b span) int {
 		if a.start != b.start {
@@ -213,12 +242,7 @@ func (p *Program) finding(s *scratch, r *compiledRule, spans []span) Finding {
 		}
 		out = append(out, u)
 	}
-	rule := r.rule
-	return Finding{
-		Rule: rule.ID, Category: rule.Category, Severity: rule.Severity,
-		Message: rule.Message, Suggestion: rule.Suggestion, Citations: rule.Citations,
-		Start: out[0].Start, End: out[0].End, Spans: out,
-	}
+	return RuleHit{Rule: r.order, Spans: out}
 }
 
 // eval evaluates a matcher; its spans are appended to the arena.

@@ -36,18 +36,18 @@ var (
 	buildOnce sync.Once
 )
 
-// Module returns the module's bytes: the embedded module when the binary
-// was built with it, else the file named by $HEED_WASM, else one built now
-// from source with the Go toolchain (as in `go test` on a fresh clone).
+// Module returns the module's bytes: the file named by $HEED_WASM, else
+// the module embedded when the binary was built, else one built now from
+// source with the Go toolchain (as in `go test` on a fresh clone).
 func Module() ([]byte, error) {
-	if data, err := fs.ReadFile(dist, "dist/heed.wasm"); err == nil {
-		return data, nil
-	}
 	if path := os.Getenv("HEED_WASM"); path != "" {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("HEED_WASM: %w", err)
 		}
+		return data, nil
+	}
+	if data, err := fs.ReadFile(dist, "dist/heed.wasm"); err == nil {
 		return data, nil
 	}
 	buildOnce.Do(func() { built, builtErr = Build(context.Background()) })
@@ -58,6 +58,29 @@ func Module() ([]byte, error) {
 func Embedded() bool {
 	_, err := fs.Stat(dist, "dist/heed.wasm")
 	return err == nil
+}
+
+// UseFreshBuild builds the module from source and points $HEED_WASM at
+// it, so that tests run the module of the source they test rather than
+// one a past `make build` embedded. It returns a function that removes
+// the file.
+func UseFreshBuild() (cleanup func(), err error) {
+	data, err := Build(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp("", "heed-*.wasm")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	f.Close()
+	os.Setenv("HEED_WASM", f.Name())
+	return func() { os.Remove(f.Name()) }, nil
 }
 
 // Build compiles the module from source with the go command, into a

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/heed-dev/heed/wasm"
 )
 
 // heed runs the CLI in-process and returns its exit status and output.
@@ -279,4 +282,16 @@ func TestUsageErrors(t *testing.T) {
 	code, _, errOut = heed(t, "", "check", "--engine", "quantum", "--time", "2026-01-01T10:00:00Z", "x")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "--engine")
+}
+
+// TestMain points heed at a module built from the source under test.
+func TestMain(m *testing.M) {
+	cleanup, err := wasm.UseFreshBuild()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "building the module:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
 }

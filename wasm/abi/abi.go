@@ -1,11 +1,14 @@
 // Package abi is the contract between the WebAssembly module and its hosts
 // (the wazero host in Go, the loader in the browser): the exported
-// functions and the JSON documents that cross the boundary.
+// functions and the bytes that cross the boundary.
 //
-// Every call passes bytes the host wrote into memory it got from
-// heed_alloc, and returns a packed uint64, pointer << 32 | length, of a
-// JSON document in the module's memory, which the host reads and then
-// releases with heed_free. Errors come back as documents, never as traps.
+// Every call passes bytes the host wrote into a block it got from
+// heed_alloc (and may reuse for later calls, releasing it with heed_free),
+// and returns a packed uint64, pointer << 32 | length, of the answer in the
+// module's memory. The answer stays valid until the next call into the
+// same instance: read it at once. Errors come back as answers, never as
+// traps. heed_load answers JSON (LoadResult); heed_evaluate answers the
+// binary form of binary.go.
 package abi
 
 //go:generate env EASYJSON_FLAGS=-disallow_unknown_fields ../../engine/easyjson.sh abi.go
@@ -33,30 +36,6 @@ type LoadResult struct {
 	Rules    int              `json:"rules,omitempty"`
 	Error    string           `json:"error,omitempty"`
 	Problems []engine.Problem `json:"problems,omitempty"`
-}
-
-// Request is what heed_evaluate takes: a draft and its context.
-//
-//easyjson:json
-type Request struct {
-	Text     string `json:"text"`
-	Platform string `json:"platform,omitempty"`
-	Surface  string `json:"surface,omitempty"`
-	Account  string `json:"account,omitempty"`
-	Time     string `json:"time,omitempty"`
-}
-
-// Context returns the request's context.
-func (r *Request) Context() engine.Context {
-	return engine.Context{Platform: r.Platform, Surface: r.Surface, Account: r.Account, Time: r.Time}
-}
-
-// Response answers heed_evaluate. Findings is never null on success.
-//
-//easyjson:json
-type Response struct {
-	Findings []engine.Finding `json:"findings"`
-	Error    string           `json:"error,omitempty"`
 }
 
 // Pack and Unpack carry a pointer and a length in one result, since a

@@ -16,204 +16,7 @@ var (
 	_ *jwriter.Writer
 )
 
-func easyjson8228f79cDecodeGithubComHeedDevHeedWasmAbi(in *jlexer.Lexer, out *Response) {
-	isTopLevel := in.IsStart()
-	if in.IsNull() {
-		if isTopLevel {
-			in.Consumed()
-		}
-		in.Skip()
-		return
-	}
-	in.Delim('{')
-	for !in.IsDelim('}') {
-		key := in.UnsafeFieldName(false)
-		in.WantColon()
-		switch key {
-		case "findings":
-			if in.IsNull() {
-				in.Skip()
-				out.Findings = nil
-			} else {
-				in.Delim('[')
-				if out.Findings == nil {
-					if !in.IsDelim(']') {
-						out.Findings = make([]engine.Finding, 0, 0)
-					} else {
-						out.Findings = []engine.Finding{}
-					}
-				} else {
-					out.Findings = (out.Findings)[:0]
-				}
-				for !in.IsDelim(']') {
-					var v1 engine.Finding
-					if in.IsNull() {
-						in.Skip()
-					} else {
-						(v1).UnmarshalEasyJSON(in)
-					}
-					out.Findings = append(out.Findings, v1)
-					in.WantComma()
-				}
-				in.Delim(']')
-			}
-		case "error":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.Error = string(in.String())
-			}
-		default:
-			in.AddError(&jlexer.LexerError{
-				Offset: in.GetPos(),
-				Reason: "unknown field",
-				Data:   key,
-			})
-		}
-		in.WantComma()
-	}
-	in.Delim('}')
-	if isTopLevel {
-		in.Consumed()
-	}
-}
-func easyjson8228f79cEncodeGithubComHeedDevHeedWasmAbi(out *jwriter.Writer, in Response) {
-	out.RawByte('{')
-	first := true
-	_ = first
-	{
-		const prefix string = ",\"findings\":"
-		out.RawString(prefix[1:])
-		if in.Findings == nil && (out.Flags&jwriter.NilSliceAsEmpty) == 0 {
-			out.RawString("null")
-		} else {
-			out.RawByte('[')
-			for v2, v3 := range in.Findings {
-				if v2 > 0 {
-					out.RawByte(',')
-				}
-				(v3).MarshalEasyJSON(out)
-			}
-			out.RawByte(']')
-		}
-	}
-	if in.Error != "" {
-		const prefix string = ",\"error\":"
-		out.RawString(prefix)
-		out.String(string(in.Error))
-	}
-	out.RawByte('}')
-}
-
-// MarshalEasyJSON supports easyjson.Marshaler interface
-func (v Response) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjson8228f79cEncodeGithubComHeedDevHeedWasmAbi(w, v)
-}
-
-// UnmarshalEasyJSON supports easyjson.Unmarshaler interface
-func (v *Response) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjson8228f79cDecodeGithubComHeedDevHeedWasmAbi(l, v)
-}
-func easyjson8228f79cDecodeGithubComHeedDevHeedWasmAbi1(in *jlexer.Lexer, out *Request) {
-	isTopLevel := in.IsStart()
-	if in.IsNull() {
-		if isTopLevel {
-			in.Consumed()
-		}
-		in.Skip()
-		return
-	}
-	in.Delim('{')
-	for !in.IsDelim('}') {
-		key := in.UnsafeFieldName(false)
-		in.WantColon()
-		switch key {
-		case "text":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.Text = string(in.String())
-			}
-		case "platform":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.Platform = string(in.String())
-			}
-		case "surface":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.Surface = string(in.String())
-			}
-		case "account":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.Account = string(in.String())
-			}
-		case "time":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.Time = string(in.String())
-			}
-		default:
-			in.AddError(&jlexer.LexerError{
-				Offset: in.GetPos(),
-				Reason: "unknown field",
-				Data:   key,
-			})
-		}
-		in.WantComma()
-	}
-	in.Delim('}')
-	if isTopLevel {
-		in.Consumed()
-	}
-}
-func easyjson8228f79cEncodeGithubComHeedDevHeedWasmAbi1(out *jwriter.Writer, in Request) {
-	out.RawByte('{')
-	first := true
-	_ = first
-	{
-		const prefix string = ",\"text\":"
-		out.RawString(prefix[1:])
-		out.String(string(in.Text))
-	}
-	if in.Platform != "" {
-		const prefix string = ",\"platform\":"
-		out.RawString(prefix)
-		out.String(string(in.Platform))
-	}
-	if in.Surface != "" {
-		const prefix string = ",\"surface\":"
-		out.RawString(prefix)
-		out.String(string(in.Surface))
-	}
-	if in.Account != "" {
-		const prefix string = ",\"account\":"
-		out.RawString(prefix)
-		out.String(string(in.Account))
-	}
-	if in.Time != "" {
-		const prefix string = ",\"time\":"
-		out.RawString(prefix)
-		out.String(string(in.Time))
-	}
-	out.RawByte('}')
-}
-
-// MarshalEasyJSON supports easyjson.Marshaler interface
-func (v Request) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjson8228f79cEncodeGithubComHeedDevHeedWasmAbi1(w, v)
-}
-
-// UnmarshalEasyJSON supports easyjson.Unmarshaler interface
-func (v *Request) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjson8228f79cDecodeGithubComHeedDevHeedWasmAbi1(l, v)
-}
-func easyjson8228f79cDecodeGithubComHeedDevHeedWasmAbi2(in *jlexer.Lexer, out *LoadResult) {
+func easyjson8228f79cDecodeGithubComHeedDevHeedWasmAbi(in *jlexer.Lexer, out *LoadResult) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -267,13 +70,13 @@ func easyjson8228f79cDecodeGithubComHeedDevHeedWasmAbi2(in *jlexer.Lexer, out *L
 					out.Problems = (out.Problems)[:0]
 				}
 				for !in.IsDelim(']') {
-					var v4 engine.Problem
+					var v1 engine.Problem
 					if in.IsNull() {
 						in.Skip()
 					} else {
-						(v4).UnmarshalEasyJSON(in)
+						(v1).UnmarshalEasyJSON(in)
 					}
-					out.Problems = append(out.Problems, v4)
+					out.Problems = append(out.Problems, v1)
 					in.WantComma()
 				}
 				in.Delim(']')
@@ -292,7 +95,7 @@ func easyjson8228f79cDecodeGithubComHeedDevHeedWasmAbi2(in *jlexer.Lexer, out *L
 		in.Consumed()
 	}
 }
-func easyjson8228f79cEncodeGithubComHeedDevHeedWasmAbi2(out *jwriter.Writer, in LoadResult) {
+func easyjson8228f79cEncodeGithubComHeedDevHeedWasmAbi(out *jwriter.Writer, in LoadResult) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -342,11 +145,11 @@ func easyjson8228f79cEncodeGithubComHeedDevHeedWasmAbi2(out *jwriter.Writer, in 
 		}
 		{
 			out.RawByte('[')
-			for v5, v6 := range in.Problems {
-				if v5 > 0 {
+			for v2, v3 := range in.Problems {
+				if v2 > 0 {
 					out.RawByte(',')
 				}
-				(v6).MarshalEasyJSON(out)
+				(v3).MarshalEasyJSON(out)
 			}
 			out.RawByte(']')
 		}
@@ -356,10 +159,10 @@ func easyjson8228f79cEncodeGithubComHeedDevHeedWasmAbi2(out *jwriter.Writer, in 
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v LoadResult) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjson8228f79cEncodeGithubComHeedDevHeedWasmAbi2(w, v)
+	easyjson8228f79cEncodeGithubComHeedDevHeedWasmAbi(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *LoadResult) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjson8228f79cDecodeGithubComHeedDevHeedWasmAbi2(l, v)
+	easyjson8228f79cDecodeGithubComHeedDevHeedWasmAbi(l, v)
 }

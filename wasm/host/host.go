@@ -119,6 +119,10 @@ func (r *Runtime) ImportedFunctions() []string {
 type instance struct {
 	mod                         api.Module
 	alloc, free, load, evaluate api.Function
+	// in is a block in the module's memory the host writes requests into,
+	// kept and grown as needed; req is the request built on the host.
+	in, inCap uint32
+	req       []byte
 }
 
 func (r *Runtime) instantiate(ctx context.Context) (*instance, error) {
@@ -145,18 +149,27 @@ func (r *Runtime) instantiate(ctx context.Context) (*instance, error) {
 	return inst, nil
 }
 
-// call writes input into the instance, calls fn and returns a copy of the
-// JSON it answers.
+// call writes input into the instance's block, calls fn and returns its
+// answer. The answer is a view of the module's memory, valid until the
+// next call into this instance.
 func (inst *instance) call(ctx context.Context, fn api.Function, input []byte) ([]byte, error) {
-	res, err := inst.alloc.Call(ctx, uint64(len(input)))
-	if err != nil {
-		return nil, err
+	if uint32(len(input)) > inst.inCap || inst.in == 0 {
+		if inst.in != 0 {
+			if _, err := inst.free.Call(ctx, uint64(inst.in)); err != nil {
+				return nil, err
+			}
+		}
+		size := max(uint32(len(input)), 4096)
+		res, err := inst.alloc.Call(ctx, uint64(size))
+		if err != nil {
+			return nil, err
+		}
+		inst.in, inst.inCap = uint32(res[0]), size
 	}
-	ptr := uint32(res[0])
-	if !inst.mod.Memory().Write(ptr, input) {
-		return nil, fmt.Errorf("writing %d bytes at %#x: out of range", len(input), ptr)
+	if !inst.mod.Memory().Write(inst.in, input) {
+		return nil, fmt.Errorf("writing %d bytes at %#x: out of range", len(input), inst.in)
 	}
-	res, err = fn.Call(ctx, uint64(ptr), uint64(len(input)))
+	res, err := fn.Call(ctx, uint64(inst.in), uint64(len(input)))
 	if err != nil {
 		return nil, err
 	}
@@ -165,11 +178,7 @@ func (inst *instance) call(ctx context.Context, fn api.Function, input []byte) (
 	if !ok {
 		return nil, fmt.Errorf("reading %d bytes at %#x: out of range", outLen, outPtr)
 	}
-	out := append([]byte(nil), view...)
-	if _, err := inst.free.Call(ctx, uint64(outPtr)); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return view, nil
 }
 
 // Engine evaluates drafts against one bundle with a pool of instances. It
@@ -177,6 +186,7 @@ func (inst *instance) call(ctx context.Context, fn api.Function, input []byte) (
 type Engine struct {
 	r      *Runtime
 	bundle []byte
+	rules  []engine.Rule
 	info   abi.LoadResult
 
 	mu     sync.Mutex
@@ -199,7 +209,15 @@ func (r *Runtime) Load(ctx context.Context, b *engine.Bundle) (*Engine, error) {
 
 // LoadJSON is Load for a built bundle's JSON.
 func (r *Runtime) LoadJSON(ctx context.Context, bundle []byte) (*Engine, error) {
-	e := &Engine{r: r, bundle: bundle}
+	// The host keeps the rules, to give findings their words: the module
+	// answers only which rule and where.
+	var b engine.Bundle
+	lx := jlexer.Lexer{Data: bundle}
+	b.UnmarshalEasyJSON(&lx)
+	if err := lx.Error(); err != nil {
+		return nil, fmt.Errorf("not a bundle: %w", err)
+	}
+	e := &Engine{r: r, bundle: bundle, rules: b.Rules}
 	inst, err := e.newInstance(ctx)
 	if err != nil {
 		return nil, err
@@ -288,18 +306,12 @@ func (e *Engine) EvaluateContext(ctx context.Context, draft string, c engine.Con
 			return nil, err
 		}
 	}
-	req := abi.Request{Text: draft, Platform: c.Platform, Surface: c.Surface, Account: c.Account, Time: c.Time}
-	w := jwriter.Writer{}
-	req.MarshalEasyJSON(&w)
-	input, err := w.BuildBytes()
-	if err != nil {
-		return nil, fmt.Errorf("wasm host: encoding the draft: %w", err)
-	}
 	inst, err := e.get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out, err := inst.call(ctx, inst.evaluate, input)
+	inst.req = abi.AppendRequest(inst.req[:0], draft, c)
+	out, err := inst.call(ctx, inst.evaluate, inst.req)
 	if err != nil {
 		// A trap may leave the instance broken: throw it away.
 		e.put(ctx, inst, true)
@@ -308,20 +320,19 @@ func (e *Engine) EvaluateContext(ctx context.Context, draft string, c engine.Con
 		}
 		return nil, fmt.Errorf("wasm host: the module failed and was replaced: %w", err)
 	}
+	hits, err := abi.ParseResponse(out)
 	e.put(ctx, inst, false)
-	var res abi.Response
-	lx := jlexer.Lexer{Data: out}
-	res.UnmarshalEasyJSON(&lx)
-	if err := lx.Error(); err != nil {
-		return nil, fmt.Errorf("wasm host: unreadable answer: %w", err)
+	if err != nil || len(hits) == 0 {
+		return nil, err
 	}
-	if res.Error != "" {
-		return nil, errors.New(res.Error)
+	findings := make([]engine.Finding, len(hits))
+	for i, h := range hits {
+		if h.Rule < 0 || h.Rule >= len(e.rules) || len(h.Spans) == 0 {
+			return nil, fmt.Errorf("wasm host: the module answered rule %d of %d", h.Rule, len(e.rules))
+		}
+		findings[i] = engine.FindingOf(&e.rules[h.Rule], h.Spans)
 	}
-	if len(res.Findings) == 0 {
-		return nil, nil
-	}
-	return res.Findings, nil
+	return findings, nil
 }
 
 // MemoryBytes reports the linear memory size of each idle instance, to

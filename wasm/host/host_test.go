@@ -34,9 +34,14 @@ var (
 // so these tests never depend on a prior make.
 func TestMain(m *testing.M) {
 	ctx := context.Background()
-	module, err := wasm.Module()
+	cleanup, err := wasm.UseFreshBuild()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "building the module:", err)
+		os.Exit(1)
+	}
+	module, err := wasm.Module()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	rt, err = host.NewRuntime(ctx, module, host.Options{CacheDir: host.DefaultCacheDir()})
@@ -56,6 +61,7 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	rt.Close(ctx)
+	cleanup()
 	os.Exit(code)
 }
 

@@ -20,14 +20,21 @@ import (
 	"github.com/heed-dev/heed/wasm/abi"
 )
 
-// buffers holds every block of memory the host may read or write, by its
-// address, so the garbage collector keeps it until heed_free.
+// buffers holds every block the host allocated, by its address, so the
+// garbage collector keeps it until heed_free.
 var buffers = map[uint32][]byte{}
+
+// answer is reused for every answer; it stays valid until the next call.
+var answer []byte
 
 // program is the bundle loaded last; an instance evaluates one bundle.
 var program *engine.Program
 
+// hits is reused by every evaluation.
+var hits []engine.RuleHit
+
 func main() {}
+
 
 //go:wasmexport heed_abi_version
 func abiVersion() uint32 { return abi.Version }
@@ -42,33 +49,30 @@ func alloc(size uint32) uint32 {
 	return ptr
 }
 
-// free releases a block from heed_alloc or a result.
+// free releases a block from heed_alloc.
 //
 //go:wasmexport heed_free
 func free(ptr uint32) { delete(buffers, ptr) }
 
-// input takes the n bytes the host wrote at ptr and releases the block:
-// every call consumes its input.
+// input returns the n bytes the host wrote at ptr, in a block it keeps.
 func input(ptr, n uint32) ([]byte, error) {
 	buf, ok := buffers[ptr]
 	if !ok {
 		return nil, fmt.Errorf("input at %#x was not allocated with heed_alloc", ptr)
 	}
-	delete(buffers, ptr)
 	if uint32(len(buf)) < n {
 		return nil, fmt.Errorf("input of %d bytes overruns its block of %d", n, len(buf))
 	}
 	return buf[:n], nil
 }
 
-// output keeps data until the host frees it and returns its packed address.
+// output returns the packed address of the answer.
 func output(data []byte) uint64 {
-	if len(data) == 0 {
-		data = []byte("{}")
+	answer = data
+	if len(answer) == 0 {
+		return abi.Pack(0, 0)
 	}
-	ptr := uint32(uintptr(unsafe.Pointer(&data[0])))
-	buffers[ptr] = data
-	return abi.Pack(ptr, uint32(len(data)))
+	return abi.Pack(uint32(uintptr(unsafe.Pointer(&answer[0]))), uint32(len(answer)))
 }
 
 type marshaler interface {
@@ -118,34 +122,30 @@ func load(ptr, n uint32) (result uint64) {
 	return encode(&abi.LoadResult{Name: b.Name, Version: b.Version, Rules: len(b.Rules)})
 }
 
-// evaluate checks one draft against the loaded bundle.
+// evaluate checks one draft against the loaded bundle; request and answer
+// are in the binary form of package abi.
 //
 //go:wasmexport heed_evaluate
 func evaluate(ptr, n uint32) (result uint64) {
 	defer func() {
 		if r := recover(); r != nil {
-			result = encode(&abi.Response{Error: fmt.Sprintf("internal error: %v", r)})
+			result = output(abi.AppendError(answer[:0], fmt.Sprintf("internal error: %v", r)))
 		}
 	}()
 	data, err := input(ptr, n)
 	if err != nil {
-		return encode(&abi.Response{Error: err.Error()})
+		return output(abi.AppendError(answer[:0], err.Error()))
 	}
 	if program == nil {
-		return encode(&abi.Response{Error: "no bundle loaded: call heed_load first"})
+		return output(abi.AppendError(answer[:0], "no bundle loaded: call heed_load first"))
 	}
-	var req abi.Request
-	lx := jlexer.Lexer{Data: data}
-	req.UnmarshalEasyJSON(&lx)
-	if err := lx.Error(); err != nil {
-		return encode(&abi.Response{Error: "unreadable request: " + err.Error()})
-	}
-	findings, err := program.Evaluate(req.Text, req.Context())
+	text, c, err := abi.ParseRequest(data)
 	if err != nil {
-		return encode(&abi.Response{Error: err.Error()})
+		return output(abi.AppendError(answer[:0], "unreadable request: "+err.Error()))
 	}
-	if findings == nil {
-		findings = []engine.Finding{}
+	hits, err = program.EvaluateHits(text, c)
+	if err != nil {
+		return output(abi.AppendError(answer[:0], err.Error()))
 	}
-	return encode(&abi.Response{Findings: findings})
+	return output(abi.AppendHits(answer[:0], hits))
 }

@@ -1,0 +1,184 @@
+// The loader of the Heed WebAssembly module: the same engine the CLI runs
+// through wazero. It speaks the module's ABI (wasm/abi): requests and
+// answers in a small binary form, and findings built here from the rules
+// of the bundle, which this side holds anyway.
+
+import { wasiImports } from "./wasi";
+
+/** What the engine knows about a draft besides its text. */
+export interface Context {
+  platform?: "facebook" | "twitter" | "linkedin" | "other" | string;
+  surface?: "post" | "comment" | "message" | string;
+  account?: "personal" | "official" | "unknown" | string;
+  /** RFC 3339 with an offset. */
+  time?: string;
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface Citation {
+  document: string;
+  section: string;
+  quote: string;
+}
+
+/** One rule's verdict; offsets are UTF-16 code units, as JS strings index. */
+export interface Finding {
+  rule: string;
+  category: string;
+  severity: "info" | "warning" | "critical" | string;
+  message: string;
+  suggestion?: string;
+  citations: Citation[];
+  start: number;
+  end: number;
+  spans: Span[];
+}
+
+/** The parts of a built bundle the loader reads. */
+export interface BundleRule {
+  id: string;
+  category: string;
+  severity: string;
+  message: string;
+  suggestion?: string;
+  citations: Citation[];
+}
+
+export interface LoadResult {
+  name?: string;
+  version?: number;
+  rules?: number;
+  error?: string;
+  problems?: { path: string; message: string }[];
+}
+
+/** An error the engine answered: bad context, bad bundle, bad draft. */
+export class HeedError extends Error {
+  override name = "HeedError";
+}
+
+const ABI_VERSION = 1;
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  _initialize: () => void;
+  heed_abi_version: () => number;
+  heed_alloc: (size: number) => number;
+  heed_free: (ptr: number) => void;
+  heed_load: (ptr: number, len: number) => bigint;
+  heed_evaluate: (ptr: number, len: number) => bigint;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** One instance of the module with one bundle loaded. Not re-entrant. */
+export class HeedEngine {
+  private rules: BundleRule[] = [];
+  private block = 0;
+  private blockSize = 0;
+
+  private constructor(private readonly exports: Exports) {}
+
+  /** Instantiates the module (bytes or a compiled WebAssembly.Module). */
+  static async create(module: BufferSource | WebAssembly.Module): Promise<HeedEngine> {
+    const compiled = module instanceof WebAssembly.Module ? module : await WebAssembly.compile(module);
+    let memory: WebAssembly.Memory | undefined;
+    const instance = await WebAssembly.instantiate(compiled, {
+      wasi_snapshot_preview1: wasiImports(() => {
+        if (!memory) throw new HeedError("module memory used before instantiation");
+        return memory;
+      }),
+    });
+    const exports = instance.exports as unknown as Exports;
+    memory = exports.memory;
+    exports._initialize();
+    const version = exports.heed_abi_version();
+    if (version !== ABI_VERSION) {
+      throw new HeedError(`the module speaks ABI ${version}, this loader ${ABI_VERSION}`);
+    }
+    return new HeedEngine(exports);
+  }
+
+  /** Loads a built bundle (its JSON); the bundle must compile. */
+  load(bundleJSON: string): LoadResult {
+    const bundle = JSON.parse(bundleJSON) as { rules?: BundleRule[] };
+    const answer = this.call(this.exports.heed_load, encoder.encode(bundleJSON));
+    const result = JSON.parse(decoder.decode(answer)) as LoadResult;
+    if (result.error) {
+      const detail = (result.problems ?? []).map((p) => `${p.path}: ${p.message}`).join("; ");
+      throw new HeedError(detail ? `${result.error}: ${detail}` : result.error);
+    }
+    this.rules = bundle.rules ?? [];
+    return result;
+  }
+
+  /** Checks a draft; findings in order of where they start. */
+  evaluate(text: string, context: Context): Finding[] {
+    const fields = [text, context.platform ?? "", context.surface ?? "", context.account ?? "", context.time ?? ""].map(
+      (f) => encoder.encode(f),
+    );
+    const request = new Uint8Array(fields.reduce((n, f) => n + 4 + f.length, 0));
+    const rv = new DataView(request.buffer);
+    let off = 0;
+    for (const f of fields) {
+      rv.setUint32(off, f.length, true);
+      request.set(f, off + 4);
+      off += 4 + f.length;
+    }
+    return this.findings(this.call(this.exports.heed_evaluate, request));
+  }
+
+  /** Writes input into the module's block, calls fn, copies the answer. */
+  private call(fn: (ptr: number, len: number) => bigint, input: Uint8Array): Uint8Array {
+    if (input.length > this.blockSize || this.block === 0) {
+      if (this.block !== 0) this.exports.heed_free(this.block);
+      this.blockSize = Math.max(input.length, 4096);
+      this.block = this.exports.heed_alloc(this.blockSize);
+    }
+    new Uint8Array(this.exports.memory.buffer).set(input, this.block);
+    const packed = fn(this.block, input.length);
+    const ptr = Number(packed >> 32n);
+    const len = Number(packed & 0xffffffffn);
+    // Copy: the answer lives until the next call, and memory may grow.
+    return new Uint8Array(this.exports.memory.buffer, ptr, len).slice();
+  }
+
+  private findings(answer: Uint8Array): Finding[] {
+    const v = new DataView(answer.buffer, answer.byteOffset, answer.byteLength);
+    const status = v.getUint32(0, true);
+    if (status !== 0) throw new HeedError(decoder.decode(answer.subarray(4)));
+    const count = v.getUint32(4, true);
+    const out: Finding[] = [];
+    let off = 8;
+    for (let i = 0; i < count; i++) {
+      const index = v.getUint32(off, true);
+      const nspans = v.getUint32(off + 4, true);
+      off += 8;
+      const spans: Span[] = [];
+      for (let k = 0; k < nspans; k++, off += 8) {
+        spans.push({ start: v.getUint32(off, true), end: v.getUint32(off + 4, true) });
+      }
+      const rule = this.rules[index];
+      const first = spans[0];
+      if (!rule || !first) throw new HeedError(`the module answered rule ${index} of ${this.rules.length}`);
+      const f: Finding = {
+        rule: rule.id,
+        category: rule.category,
+        severity: rule.severity,
+        message: rule.message,
+        citations: rule.citations,
+        start: first.start,
+        end: first.end,
+        spans,
+      };
+      if (rule.suggestion) f.suggestion = rule.suggestion;
+      out.push(f);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,80 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+
+import { HeedEngine, HeedError } from "../src/engine/engine";
+import { corpusDir, defaultBundlePath, heedBin, modulePath, requireBuilt } from "./paths";
+
+async function engine(): Promise<HeedEngine> {
+  requireBuilt();
+  const e = await HeedEngine.create(readFileSync(modulePath));
+  e.load(readFileSync(defaultBundlePath, "utf8"));
+  return e;
+}
+
+test("the module in Node gives the findings of heed check --engine native", async () => {
+  const e = await engine();
+  const input = readdirSync(corpusDir)
+    .filter((f) => f.endsWith(".jsonl"))
+    .map((f) => readFileSync(resolve(corpusDir, f), "utf8"))
+    .join("");
+  const posts = input.trim().split("\n").map((l) => JSON.parse(l));
+  assert.ok(posts.length > 400, `${posts.length} posts`);
+  const native = execFileSync(heedBin, ["check", "--jsonl", "--engine", "native", "--bundle", defaultBundlePath], {
+    input,
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  })
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+  assert.equal(native.length, posts.length);
+  posts.forEach((p, i) => {
+    const got = e
+      .evaluate(p.text, { platform: p.platform, surface: p.surface, account: p.account, time: p.time })
+      .map(({ rule, category, severity, start, end, message }) => ({ rule, category, severity, start, end, message }));
+    assert.deepEqual({ id: p.id, findings: got }, native[i], p.id);
+  });
+});
+
+test("offsets are UTF-16, as the browser's strings", async () => {
+  const e = await engine();
+  const text = "🎉🎉 nino: PR 123612C";
+  const [f] = e.evaluate(text, { account: "personal", time: "2026-11-07T19:00:00Z" });
+  assert.ok(f);
+  assert.equal(text.slice(f.start, f.end), "PR 123612C");
+  assert.ok(f.citations.length > 0);
+});
+
+test("errors come back as HeedError and the engine carries on", async () => {
+  const e = await engine();
+  assert.throws(() => e.evaluate("hello", { platform: "myspace", time: "2026-01-01T10:00:00Z" }), (err: unknown) => {
+    return err instanceof HeedError && /platform "myspace"/.test(err.message);
+  });
+  assert.throws(() => e.evaluate("hello", {}), /time/);
+  const findings = e.evaluate("Bollocks", { account: "personal", time: "2026-01-01T20:00:00Z" });
+  assert.deepEqual(
+    findings.map((f) => f.rule),
+    ["swearing"],
+  );
+});
+
+test("a megabyte draft grows memory and later calls still read it right", async () => {
+  const e = await engine();
+  const unit = "Call me on 07700 900614 tonight. ";
+  const big = unit.repeat(Math.floor(1_000_000 / unit.length));
+  const [f] = e.evaluate(big, { account: "personal", time: "2026-01-01T20:00:00Z" });
+  assert.equal(f?.spans.length, Math.floor(1_000_000 / unit.length));
+  const small = e.evaluate("Bollocks", { account: "personal", time: "2026-01-01T20:00:00Z" });
+  assert.equal(small.length, 1);
+});
+
+test("a bundle that does not compile is refused with its problems", async () => {
+  requireBuilt();
+  const e = await HeedEngine.create(readFileSync(modulePath));
+  const bundle = JSON.parse(readFileSync(defaultBundlePath, "utf8"));
+  bundle.rules[0].category = "rudeness";
+  assert.throws(() => e.load(JSON.stringify(bundle)), /\/rules\/0\/category: unknown category "rudeness"/);
+});
