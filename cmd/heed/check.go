@@ -30,6 +30,8 @@ func cmdCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	at := fs.String("time", "", "time of posting, RFC 3339 (default: now)")
 	format := fs.String("format", "", "output: text, json, or with --jsonl, jsonl (default) or table")
 	lines := fs.Bool("jsonl", false, "read JSON Lines posts on standard input and write one JSON line each")
+	var trustedKeys stringList
+	fs.Var(&trustedKeys, "trusted-key", "a public key file (NAME.pub) a signed --bundle must be signed by; repeat for several")
 	failOn := fs.String("fail-on", "none", "exit with status 1 when a finding reaches this severity: info, warning, critical or none")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: heed check [flags] [TEXT]\n\nChecks TEXT, or standard input, against the bundle's rules.")
@@ -45,7 +47,11 @@ func cmdCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return usageErr("--fail-on %q: want info, warning, critical or none", *failOn)
 		}
 	}
-	b, err := loadBundle(*bundlePath)
+	trusted, err := readTrustedKeys(trustedKeys)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	b, err := loadBundle(*bundlePath, trusted...)
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}

@@ -7,12 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/mailru/easyjson/jlexer"
 
 	"github.com/heed-dev/heed/bundles"
 	"github.com/heed-dev/heed/engine"
 	"github.com/heed-dev/heed/engine/bundletest"
+	"github.com/heed-dev/heed/engine/envelope"
 	"github.com/heed-dev/heed/engine/source"
 	"github.com/heed-dev/heed/wasm"
 	"github.com/heed-dev/heed/wasm/host"
@@ -29,6 +31,10 @@ type loaded struct {
 	src *source.Source
 	// dir is the OS folder of a source bundle, "" for the built-in one.
 	dir string
+	// signed is the envelope a signed bundle came in, verified again by
+	// the module when it loads it; trusted are the keys it was checked with.
+	signed  []byte
+	trusted []envelope.PublicKey
 }
 
 // where maps a JSON pointer of the bundle to a printable place.
@@ -40,8 +46,9 @@ func (l *loaded) where(pointer string) string {
 }
 
 // loadBundle loads a bundle: the built-in default when path is empty, else
-// a source folder or a built bundle JSON file.
-func loadBundle(path string) (*loaded, error) {
+// a source folder, a built bundle JSON file, or a signed envelope, which
+// must verify against the trusted keys.
+func loadBundle(path string, trusted ...envelope.PublicKey) (*loaded, error) {
 	if path == "" {
 		src, prog, err := source.Compile(bundles.FS, bundles.Default)
 		if err != nil {
@@ -68,8 +75,18 @@ func loadBundle(path string) (*loaded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bundle: %w", err)
 	}
-	b, err := decodeBundle(data)
-	if err != nil {
+	var b *engine.Bundle
+	var signed []byte
+	if envelope.IsEnvelope(data) {
+		if len(trusted) == 0 {
+			return nil, fmt.Errorf("%s is a signed bundle: give the keys to trust with --trusted-key NAME.pub", path)
+		}
+		v, err := envelope.Verify(data, trusted, time.Now())
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		b, signed = &v.Bundle, data
+	} else if b, err = decodeBundle(data); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	prog, err := engine.Compile(b)
@@ -84,7 +101,7 @@ func loadBundle(path string) (*loaded, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &loaded{name: path, bundle: b, program: prog}, nil
+	return &loaded{name: path, bundle: b, program: prog, signed: signed, trusted: trusted}, nil
 }
 
 // Engines heed can evaluate with: the WebAssembly module (the default, as
@@ -111,7 +128,12 @@ func (l *loaded) withEngine(name string) error {
 		if err != nil {
 			return err
 		}
-		e, err := rt.Load(ctx, l.bundle)
+		var e *host.Engine
+		if l.signed != nil {
+			e, err = rt.LoadSigned(ctx, l.signed, l.trusted)
+		} else {
+			e, err = rt.Load(ctx, l.bundle)
+		}
 		if err != nil {
 			return fmt.Errorf("loading %s into the WebAssembly module: %w", l.name, err)
 		}

@@ -5,6 +5,7 @@
 //	heed test [PATH...]           run every rule's examples and corpora
 //	heed lint [PATH...]           report problems in bundle sources
 //	heed build [SRC] -o FILE      build a source folder into bundle JSON
+//	heed keygen, sign, verify     signing keys and signed bundles
 //
 // Exit status: 0 when all is well, 1 when findings reach --fail-on or tests
 // fail, 2 when the input or the command line is wrong.
@@ -25,6 +26,9 @@ Usage:
   heed test [PATH...]          run each bundle's rule examples and corpora
   heed lint [PATH...]          report problems in bundle sources
   heed build [SRC] -o FILE     build a bundle source folder into bundle JSON
+  heed keygen -o NAME          make a signing key pair, NAME.key and NAME.pub
+  heed sign --key K FILE -o S  sign a built bundle into an envelope
+  heed verify --trusted-key P S  check a signed bundle's signature and expiry
 
 Run "heed COMMAND -h" for a command's flags. With no bundle given, heed uses
 the built-in default bundle.
@@ -61,10 +65,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	}
 	cmds := map[string]func([]string, io.Reader, io.Writer, io.Writer) error{
-		"check": cmdCheck,
-		"test":  cmdTest,
-		"lint":  cmdLint,
-		"build": cmdBuild,
+		"check":  cmdCheck,
+		"test":   cmdTest,
+		"lint":   cmdLint,
+		"build":  cmdBuild,
+		"keygen": cmdKeygen,
+		"sign":   cmdSign,
+		"verify": cmdVerify,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

@@ -164,6 +164,45 @@ func TestBuildThenCheckTheBuiltBundle(t *testing.T) {
 	assert.Contains(t, errOut, "unknown field")
 }
 
+func TestKeygenSignVerifyAndCheckASignedBundle(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "release")
+	code, _, errOut := heed(t, "", "keygen", "-o", name)
+	require.Equal(t, 0, code, errOut)
+	info, err := os.Stat(name + ".key")
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), "the private key is for its owner alone")
+	code, _, _ = heed(t, "", "keygen", "-o", name)
+	assert.Equal(t, 2, code, "an existing key is never overwritten")
+
+	built := filepath.Join(dir, "default.json")
+	signed := filepath.Join(dir, "default.signed.json")
+	code, _, errOut = heed(t, "", "build", "../../bundles/default", "-o", built, "--version", "3")
+	require.Equal(t, 0, code, errOut)
+	code, _, errOut = heed(t, "", "sign", "--key", name+".key", built, "-o", signed)
+	require.Equal(t, 0, code, errOut)
+
+	code, out, errOut := heed(t, "", "verify", "--trusted-key", name+".pub", signed)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "default version 3, signed by")
+
+	post := `{"id":"s","text":"Bollocks","platform":"other","surface":"post","account":"personal","time":"2026-01-01T20:00:00Z"}`
+	for _, eng := range []string{"wasm", "native"} {
+		code, out, errOut = heed(t, post, "check", "--jsonl", "--engine", eng, "--bundle", signed, "--trusted-key", name+".pub")
+		require.Equal(t, 0, code, errOut)
+		assert.Contains(t, out, `"rule":"swearing"`, eng)
+	}
+	code, _, errOut = heed(t, post, "check", "--jsonl", "--bundle", signed)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--trusted-key")
+
+	other := filepath.Join(dir, "other")
+	_, _, _ = heed(t, "", "keygen", "-o", other)
+	code, _, errOut = heed(t, "", "verify", "--trusted-key", other+".pub", signed)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "no valid signature by a trusted key")
+}
+
 // writeBundle makes a small bundle folder for test and lint.
 func writeBundle(t *testing.T, files map[string]string) string {
 	t.Helper()

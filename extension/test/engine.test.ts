@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 
 import { HeedEngine, HeedError } from "../src/engine/engine";
@@ -77,4 +78,30 @@ test("a bundle that does not compile is refused with its problems", async () => 
   const bundle = JSON.parse(readFileSync(defaultBundlePath, "utf8"));
   bundle.rules[0].category = "rudeness";
   assert.throws(() => e.load(JSON.stringify(bundle)), /\/rules\/0\/category: unknown category "rudeness"/);
+});
+
+test("a signed bundle loads only with a trusted key, verified in the module", async () => {
+  requireBuilt();
+  const dir = mkdtempSync(resolve(tmpdir(), "heed-sign-"));
+  const key = resolve(dir, "k");
+  const other = resolve(dir, "other");
+  const signed = resolve(dir, "signed.json");
+  execFileSync(heedBin, ["keygen", "-o", key], { stdio: "ignore" });
+  execFileSync(heedBin, ["keygen", "-o", other], { stdio: "ignore" });
+  execFileSync(heedBin, ["sign", "--key", `${key}.key`, defaultBundlePath, "-o", signed], { stdio: "ignore" });
+
+  const e = await HeedEngine.create(readFileSync(modulePath));
+  e.trust(readFileSync(`${key}.pub`, "utf8"));
+  const info = e.load(readFileSync(signed, "utf8"));
+  assert.equal(info.name, "default");
+  assert.ok(info.keyid && info.expires);
+  assert.deepEqual(
+    e.evaluate("Bollocks", { account: "personal", time: "2026-01-01T20:00:00Z" }).map((f) => f.rule),
+    ["swearing"],
+  );
+  assert.throws(() => e.load(readFileSync(defaultBundlePath, "utf8")), /only signed envelopes load/);
+
+  const stranger = await HeedEngine.create(readFileSync(modulePath));
+  stranger.trust(readFileSync(`${other}.pub`, "utf8"));
+  assert.throws(() => stranger.load(readFileSync(signed, "utf8")), /no valid signature by a trusted key/);
 });

@@ -25,15 +25,23 @@ const (
 	ExportFree     = "heed_free"
 	ExportLoad     = "heed_load"
 	ExportEvaluate = "heed_evaluate"
+	// ExportTrust takes a JSON list of trusted public keys (as in a .pub
+	// file); heed_load then accepts only envelopes signed by one of them.
+	ExportTrust = "heed_trust"
 )
 
 // LoadResult answers heed_load, which takes a built bundle's JSON.
 //
 //easyjson:json
 type LoadResult struct {
-	Name     string           `json:"name,omitempty"`
-	Version  int64            `json:"version,omitempty"`
-	Rules    int              `json:"rules,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Version int64  `json:"version,omitempty"`
+	Rules   int    `json:"rules,omitempty"`
+	// For a signed envelope: the key that signed it, when it was issued
+	// and when it expires.
+	KeyID    string           `json:"keyid,omitempty"`
+	Issued   string           `json:"issued,omitempty"`
+	Expires  string           `json:"expires,omitempty"`
 	Error    string           `json:"error,omitempty"`
 	Problems []engine.Problem `json:"problems,omitempty"`
 }

@@ -48,6 +48,24 @@ func easyjson8228f79cDecodeGithubComHeedDevHeedWasmAbi(in *jlexer.Lexer, out *Lo
 			} else {
 				out.Rules = int(in.Int())
 			}
+		case "keyid":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.KeyID = string(in.String())
+			}
+		case "issued":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Issued = string(in.String())
+			}
+		case "expires":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Expires = string(in.String())
+			}
 		case "error":
 			if in.IsNull() {
 				in.Skip()
@@ -124,6 +142,36 @@ func easyjson8228f79cEncodeGithubComHeedDevHeedWasmAbi(out *jwriter.Writer, in L
 			out.RawString(prefix)
 		}
 		out.Int(int(in.Rules))
+	}
+	if in.KeyID != "" {
+		const prefix string = ",\"keyid\":"
+		if first {
+			first = false
+			out.RawString(prefix[1:])
+		} else {
+			out.RawString(prefix)
+		}
+		out.String(string(in.KeyID))
+	}
+	if in.Issued != "" {
+		const prefix string = ",\"issued\":"
+		if first {
+			first = false
+			out.RawString(prefix[1:])
+		} else {
+			out.RawString(prefix)
+		}
+		out.String(string(in.Issued))
+	}
+	if in.Expires != "" {
+		const prefix string = ",\"expires\":"
+		if first {
+			first = false
+			out.RawString(prefix[1:])
+		} else {
+			out.RawString(prefix)
+		}
+		out.String(string(in.Expires))
 	}
 	if in.Error != "" {
 		const prefix string = ",\"error\":"

@@ -25,6 +25,7 @@ import (
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/heed-dev/heed/engine"
+	"github.com/heed-dev/heed/engine/envelope"
 	"github.com/heed-dev/heed/wasm/abi"
 )
 
@@ -92,7 +93,7 @@ func NewRuntime(ctx context.Context, module []byte, opts Options) (*Runtime, err
 		rt.Close(ctx)
 		return nil, fmt.Errorf("wasm host: compiling the module: %w", err)
 	}
-	for _, name := range []string{abi.ExportVersion, abi.ExportAlloc, abi.ExportFree, abi.ExportLoad, abi.ExportEvaluate, "_initialize"} {
+	for _, name := range []string{abi.ExportVersion, abi.ExportAlloc, abi.ExportFree, abi.ExportLoad, abi.ExportEvaluate, abi.ExportTrust, "_initialize"} {
 		if _, ok := compiled.ExportedFunctions()[name]; !ok {
 			rt.Close(ctx)
 			return nil, fmt.Errorf("wasm host: the module does not export %s: is it a Heed module?", name)
@@ -117,8 +118,8 @@ func (r *Runtime) ImportedFunctions() []string {
 
 // instance is one module instance with a bundle loaded.
 type instance struct {
-	mod                         api.Module
-	alloc, free, load, evaluate api.Function
+	mod                                api.Module
+	alloc, free, load, evaluate, trust api.Function
 	// in is a block in the module's memory the host writes requests into,
 	// kept and grown as needed; req is the request built on the host.
 	in, inCap uint32
@@ -141,6 +142,7 @@ func (r *Runtime) instantiate(ctx context.Context) (*instance, error) {
 		free:     mod.ExportedFunction(abi.ExportFree),
 		load:     mod.ExportedFunction(abi.ExportLoad),
 		evaluate: mod.ExportedFunction(abi.ExportEvaluate),
+		trust:    mod.ExportedFunction(abi.ExportTrust),
 	}
 	if v, err := mod.ExportedFunction(abi.ExportVersion).Call(ctx); err != nil || len(v) != 1 || v[0] != abi.Version {
 		mod.Close(ctx)
@@ -184,10 +186,11 @@ func (inst *instance) call(ctx context.Context, fn api.Function, input []byte) (
 // Engine evaluates drafts against one bundle with a pool of instances. It
 // is safe for concurrent use.
 type Engine struct {
-	r      *Runtime
-	bundle []byte
-	rules  []engine.Rule
-	info   abi.LoadResult
+	r       *Runtime
+	bundle  []byte
+	trusted []byte // JSON key set, for a signed bundle
+	rules   []engine.Rule
+	info    abi.LoadResult
 
 	mu     sync.Mutex
 	idle   []*instance
@@ -217,7 +220,27 @@ func (r *Runtime) LoadJSON(ctx context.Context, bundle []byte) (*Engine, error) 
 	if err := lx.Error(); err != nil {
 		return nil, fmt.Errorf("not a bundle: %w", err)
 	}
-	e := &Engine{r: r, bundle: bundle, rules: b.Rules}
+	return r.start(ctx, &Engine{r: r, bundle: bundle, rules: b.Rules})
+}
+
+// LoadSigned verifies a signed envelope in the module against trusted
+// keys, then loads the bundle it carries.
+func (r *Runtime) LoadSigned(ctx context.Context, data []byte, trusted []envelope.PublicKey) (*Engine, error) {
+	p, err := envelope.Open(data)
+	if err != nil {
+		return nil, err
+	}
+	w := jwriter.Writer{}
+	envelope.KeySet(trusted).MarshalEasyJSON(&w)
+	keys, err := w.BuildBytes()
+	if err != nil {
+		return nil, fmt.Errorf("wasm host: encoding the keys: %w", err)
+	}
+	return r.start(ctx, &Engine{r: r, bundle: data, trusted: keys, rules: p.Bundle.Rules})
+}
+
+// start loads the bundle in a first instance, which also checks it.
+func (r *Runtime) start(ctx context.Context, e *Engine) (*Engine, error) {
 	inst, err := e.newInstance(ctx)
 	if err != nil {
 		return nil, err
@@ -233,6 +256,12 @@ func (e *Engine) newInstance(ctx context.Context) (*instance, error) {
 	inst, err := e.r.instantiate(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if e.trusted != nil {
+		if _, err := inst.call(ctx, inst.trust, e.trusted); err != nil {
+			inst.mod.Close(ctx)
+			return nil, fmt.Errorf("wasm host: setting trusted keys: %w", err)
+		}
 	}
 	out, err := inst.call(ctx, inst.load, e.bundle)
 	if err != nil {

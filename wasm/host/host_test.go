@@ -1,6 +1,7 @@
 package host_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/heed-dev/heed/bundles"
 	"github.com/heed-dev/heed/engine"
+	"github.com/heed-dev/heed/engine/envelope"
 	"github.com/heed-dev/heed/engine/jsonl"
 	"github.com/heed-dev/heed/engine/source"
 	"github.com/heed-dev/heed/wasm"
@@ -219,4 +221,29 @@ func FuzzParity(f *testing.F) {
 		}
 		require.Equal(t, want, got)
 	})
+}
+
+func TestSignedBundlesAreVerifiedInTheModule(t *testing.T) {
+	ctx := context.Background()
+	priv, pub, err := envelope.NewKey(bytes.Repeat([]byte{7}, 32))
+	require.NoError(t, err)
+	_, stranger, err := envelope.NewKey(bytes.Repeat([]byte{8}, 32))
+	require.NoError(t, err)
+	signed, err := envelope.Sign(src.Bundle, priv, time.Now().Add(-time.Hour), 24*time.Hour)
+	require.NoError(t, err)
+
+	e, err := rt.LoadSigned(ctx, signed, []envelope.PublicKey{stranger, pub})
+	require.NoError(t, err)
+	assert.Equal(t, pub.KeyID, e.Info().KeyID)
+	fs, err := e.Evaluate("Bollocks", engine.Context{Account: "personal", Time: "2026-01-01T20:00:00Z"})
+	require.NoError(t, err)
+	require.Len(t, fs, 1)
+
+	_, err = rt.LoadSigned(ctx, signed, []envelope.PublicKey{stranger})
+	require.ErrorContains(t, err, "signed bundle refused: no valid signature by a trusted key")
+
+	expired, err := envelope.Sign(src.Bundle, priv, time.Now().Add(-48*time.Hour), 24*time.Hour)
+	require.NoError(t, err)
+	_, err = rt.LoadSigned(ctx, expired, []envelope.PublicKey{pub})
+	require.ErrorContains(t, err, "expired")
 }

@@ -11,12 +11,14 @@ package main
 
 import (
 	"fmt"
+	"time"
 	"unsafe"
 
 	"github.com/mailru/easyjson/jlexer"
 	"github.com/mailru/easyjson/jwriter"
 
 	"github.com/heed-dev/heed/engine"
+	"github.com/heed-dev/heed/engine/envelope"
 	"github.com/heed-dev/heed/wasm/abi"
 )
 
@@ -30,11 +32,13 @@ var answer []byte
 // program is the bundle loaded last; an instance evaluates one bundle.
 var program *engine.Program
 
+// trusted are the keys heed_trust gave; with any, only envelopes load.
+var trusted []envelope.PublicKey
+
 // hits is reused by every evaluation.
 var hits []engine.RuleHit
 
 func main() {}
-
 
 //go:wasmexport heed_abi_version
 func abiVersion() uint32 { return abi.Version }
@@ -89,7 +93,31 @@ func encode(v marshaler) uint64 {
 	return output(data)
 }
 
-// load compiles a built bundle's JSON and makes it the instance's bundle.
+// trust sets the keys envelopes must be signed by.
+//
+//go:wasmexport heed_trust
+func trust(ptr, n uint32) (result uint64) {
+	defer func() {
+		if r := recover(); r != nil {
+			result = encode(&abi.LoadResult{Error: fmt.Sprintf("internal error reading keys: %v", r)})
+		}
+	}()
+	data, err := input(ptr, n)
+	if err != nil {
+		return encode(&abi.LoadResult{Error: err.Error()})
+	}
+	var keys envelope.KeySet
+	lx := jlexer.Lexer{Data: data}
+	keys.UnmarshalEasyJSON(&lx)
+	if err := lx.Error(); err != nil {
+		return encode(&abi.LoadResult{Error: "unreadable keys: " + err.Error()})
+	}
+	trusted = keys
+	return encode(&abi.LoadResult{Rules: len(keys)})
+}
+
+// load compiles a built bundle's JSON, or a signed envelope verified
+// against the trusted keys, and makes it the instance's bundle.
 //
 //go:wasmexport heed_load
 func load(ptr, n uint32) (result uint64) {
@@ -103,10 +131,22 @@ func load(ptr, n uint32) (result uint64) {
 		return encode(&abi.LoadResult{Error: err.Error()})
 	}
 	var b engine.Bundle
-	lx := jlexer.Lexer{Data: data}
-	b.UnmarshalEasyJSON(&lx)
-	if err := lx.Error(); err != nil {
-		return encode(&abi.LoadResult{Error: "not a bundle: " + err.Error()})
+	var signed *envelope.Verified
+	switch {
+	case envelope.IsEnvelope(data):
+		v, err := envelope.Verify(data, trusted, time.Now())
+		if err != nil {
+			return encode(&abi.LoadResult{Error: "signed bundle refused: " + err.Error()})
+		}
+		signed, b = v, v.Bundle
+	case len(trusted) > 0:
+		return encode(&abi.LoadResult{Error: "an unsigned bundle: with trusted keys set, only signed envelopes load"})
+	default:
+		lx := jlexer.Lexer{Data: data}
+		b.UnmarshalEasyJSON(&lx)
+		if err := lx.Error(); err != nil {
+			return encode(&abi.LoadResult{Error: "not a bundle: " + err.Error()})
+		}
 	}
 	p, err := engine.Compile(&b)
 	if err != nil {
@@ -119,7 +159,11 @@ func load(ptr, n uint32) (result uint64) {
 		return encode(res)
 	}
 	program = p
-	return encode(&abi.LoadResult{Name: b.Name, Version: b.Version, Rules: len(b.Rules)})
+	res := &abi.LoadResult{Name: b.Name, Version: b.Version, Rules: len(b.Rules)}
+	if signed != nil {
+		res.KeyID, res.Issued, res.Expires = signed.KeyID, signed.Issued, signed.Expires
+	}
+	return encode(res)
 }
 
 // evaluate checks one draft against the loaded bundle; request and answer

@@ -52,6 +52,10 @@ export interface LoadResult {
   name?: string;
   version?: number;
   rules?: number;
+  /** For a signed bundle: the key that signed it, issue and expiry. */
+  keyid?: string;
+  issued?: string;
+  expires?: string;
   error?: string;
   problems?: { path: string; message: string }[];
 }
@@ -71,10 +75,24 @@ interface Exports {
   heed_free: (ptr: number) => void;
   heed_load: (ptr: number, len: number) => bigint;
   heed_evaluate: (ptr: number, len: number) => bigint;
+  heed_trust: (ptr: number, len: number) => bigint;
+}
+
+/** A signed bundle: DSSE, the payload in base64. */
+interface Envelope {
+  payloadType: string;
+  payload: string;
 }
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+function base64(s: string): Uint8Array {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
 
 /** One instance of the module with one bundle loaded. Not re-entrant. */
 export class HeedEngine {
@@ -104,9 +122,26 @@ export class HeedEngine {
     return new HeedEngine(exports);
   }
 
-  /** Loads a built bundle (its JSON); the bundle must compile. */
+  /**
+   * Trusts these public keys (the JSON of a .pub file, a list): from now
+   * on the module loads only envelopes one of them signed, and checks
+   * their expiry against the clock.
+   */
+  trust(keysJSON: string): void {
+    const result = JSON.parse(decoder.decode(this.call(this.exports.heed_trust, encoder.encode(keysJSON)))) as LoadResult;
+    if (result.error) throw new HeedError(result.error);
+  }
+
+  /**
+   * Loads a built bundle or a signed envelope (its JSON); the module
+   * verifies an envelope and compiles the bundle, or says why not.
+   */
   load(bundleJSON: string): LoadResult {
-    const bundle = JSON.parse(bundleJSON) as { rules?: BundleRule[] };
+    const parsed = JSON.parse(bundleJSON) as { rules?: BundleRule[] } & Partial<Envelope>;
+    const bundle =
+      typeof parsed.payloadType === "string" && typeof parsed.payload === "string"
+        ? (JSON.parse(decoder.decode(base64(parsed.payload))) as { bundle?: { rules?: BundleRule[] } }).bundle ?? {}
+        : parsed;
     const answer = this.call(this.exports.heed_load, encoder.encode(bundleJSON));
     const result = JSON.parse(decoder.decode(answer)) as LoadResult;
     if (result.error) {
