@@ -34,15 +34,14 @@ func URL(s string, opt *Options, out []Hit) []Hit {
 		}
 		j := i
 		explicit := false
-		lower := strings.ToLower(s[i:min(len(s), i+8)])
 		switch {
-		case strings.HasPrefix(lower, "https://"):
+		case hasPrefixFold(s[i:], "https://"):
 			j += 8
 			explicit = true
-		case strings.HasPrefix(lower, "http://"):
+		case hasPrefixFold(s[i:], "http://"):
 			j += 7
 			explicit = true
-		case strings.HasPrefix(lower, "www."):
+		case hasPrefixFold(s[i:], "www."):
 			explicit = true
 		}
 		h := j
@@ -78,6 +77,24 @@ func URL(s string, opt *Options, out []Hit) []Hit {
 		i = end - 1
 	}
 	return out
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring the case of ASCII letters,
+// for a lower-case prefix, without allocating: it runs at every word.
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c, p := s[i], prefix[i]
+		if 'a' <= p && p <= 'z' {
+			c |= 0x20
+		}
+		if c != p {
+			return false
+		}
+	}
+	return true
 }
 
 // Mention finds @handles that are not allowed.
