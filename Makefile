@@ -6,7 +6,7 @@ BIN     := bin/heed
 WASM    := wasm/dist/heed.wasm
 BUNDLES := bundles
 
-.PHONY: all build run test check-format vet staticcheck test-go test-bundles test-extension extension-deps bench fuzz generate clean
+.PHONY: all build run samples test check-format vet staticcheck test-go test-bundles test-extension extension-deps bench fuzz generate clean
 
 all: build
 
@@ -28,10 +28,14 @@ dist/default.json: $(BIN)
 $(BIN): $(WASM) $(shell find cmd engine bundles -name '*.go' -o -name '*.yaml' -o -name '*.jsonl' -o -name 'TZ*' 2>/dev/null) go.mod go.sum
 	$(GO) build -o $(BIN) ./cmd/heed
 
-# The main job on built-in defaults: check the sample drafts in testdata/
-# against the built-in default bundle and print the warnings as a table.
-run: $(BIN)
-	@echo "heed check: testdata/samples.jsonl against the built-in default bundle"
+# The main job on built-in defaults: the bundle server on 127.0.0.1:8080
+# with the default bundle published to channel stable (scripts/dev-server.sh).
+run: build
+	@./scripts/dev-server.sh
+
+# Check the sample drafts in testdata/ against the default bundle and print
+# the warnings as a table.
+samples: $(BIN)
 	@$(BIN) check --jsonl --format table < testdata/samples.jsonl
 
 test: check-format vet staticcheck test-go test-bundles test-extension

@@ -29,6 +29,9 @@ Usage:
   heed keygen -o NAME          make a signing key pair, NAME.key and NAME.pub
   heed sign --key K FILE -o S  sign a built bundle into an envelope
   heed verify --trusted-key P S  check a signed bundle's signature and expiry
+  heed serve                   serve signed bundles to extensions (bundle server)
+  heed publish SIGNED          publish a signed bundle to a server's channel
+  heed rollback --to N         serve version N's content again as a new version
 
 Run "heed COMMAND -h" for a command's flags. With no bundle given, heed uses
 the built-in default bundle.
@@ -65,13 +68,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	}
 	cmds := map[string]func([]string, io.Reader, io.Writer, io.Writer) error{
-		"check":  cmdCheck,
-		"test":   cmdTest,
-		"lint":   cmdLint,
-		"build":  cmdBuild,
-		"keygen": cmdKeygen,
-		"sign":   cmdSign,
-		"verify": cmdVerify,
+		"check":    cmdCheck,
+		"test":     cmdTest,
+		"lint":     cmdLint,
+		"build":    cmdBuild,
+		"keygen":   cmdKeygen,
+		"sign":     cmdSign,
+		"verify":   cmdVerify,
+		"serve":    cmdServe,
+		"publish":  cmdPublish,
+		"rollback": cmdRollback,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

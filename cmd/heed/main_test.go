@@ -323,8 +323,13 @@ func TestUsageErrors(t *testing.T) {
 	assert.Contains(t, errOut, "--engine")
 }
 
-// TestMain points heed at a module built from the source under test.
+// TestMain points heed at a module built from the source under test. Run
+// with HEED_TEST_RUN_MAIN=1, the test binary is heed itself, for tests that
+// need a real process.
 func TestMain(m *testing.M) {
+	if os.Getenv("HEED_TEST_RUN_MAIN") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
 	cleanup, err := wasm.UseFreshBuild()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "building the module:", err)

@@ -1,0 +1,416 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/heed-dev/heed/engine/envelope"
+	"github.com/heed-dev/heed/server"
+	"github.com/heed-dev/heed/server/boltstore"
+	"github.com/heed-dev/heed/server/httpapi"
+)
+
+// envList is a repeatable flag that defaults to an environment variable
+// holding a comma-separated list.
+func envList(fs *flag.FlagSet, name, env, usage string) *stringList {
+	var l stringList
+	fs.Var(&l, name, usage+" (or $"+env+", comma-separated)")
+	return &l
+}
+
+func fromEnv(l *stringList, env string) []string {
+	if len(*l) > 0 {
+		return *l
+	}
+	if v := os.Getenv(env); v != "" {
+		return strings.Split(v, ",")
+	}
+	return nil
+}
+
+func cmdServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", envOr("HEED_ADDR", "127.0.0.1:8080"), "listen on HOST:PORT (or $HEED_ADDR)")
+	data := fs.String("data", envOr("HEED_DATA", ".heed/data"), "the store's folder (or $HEED_DATA)")
+	tokenFiles := envList(fs, "admin-token-file", "HEED_ADMIN_TOKEN_FILE", "a file of admin tokens, one \"name token\" or \"name sha256:hex\" a line; repeat for several")
+	keyFiles := envList(fs, "trusted-key", "HEED_TRUSTED_KEY", "a public key file (NAME.pub) publishes must be signed by; repeat for several")
+	maxBytes := fs.Int64("max-bundle-bytes", httpapi.DefaultMaxBundleBytes, "the largest envelope a publish may send")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: heed serve [flags]\n\nServes signed bundles to extensions and takes publishes from IT.")
+		fs.PrintDefaults()
+	}
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return err
+	}
+	tokens, err := readTokens(fromEnv(tokenFiles, "HEED_ADMIN_TOKEN_FILE"))
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	trusted, err := readTrustedKeys(fromEnv(keyFiles, "HEED_TRUSTED_KEY"))
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	if tokens.Len() == 0 || len(trusted) == 0 {
+		return usageErr("heed serve needs --admin-token-file and --trusted-key (or $HEED_ADMIN_TOKEN_FILE and $HEED_TRUSTED_KEY)")
+	}
+	store, err := boltstore.Open(*data)
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	defer store.Close()
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	api := httpapi.New(&server.Publisher{Store: store, Trusted: trusted}, tokens, httpapi.Options{Log: log, MaxBundleBytes: *maxBytes})
+	srv := &http.Server{
+		Addr:              *addr,
+		Handler:           api,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		// Long polls wait up to httpapi.MaxWait.
+		WriteTimeout:   httpapi.MaxWait + 15*time.Second,
+		IdleTimeout:    120 * time.Second,
+		MaxHeaderBytes: 64 << 10,
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("serving", "addr", ln.Addr().String(), "data", *data, "tokens", tokens.Len(), "trusted_keys", len(trusted))
+	fmt.Fprintf(stdout, "heed serve: listening on http://%s\n", ln.Addr())
+	select {
+	case err := <-errc:
+		return &exitError{code: 1, err: err}
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func envOr(env, def string) string {
+	if v := os.Getenv(env); v != "" {
+		return v
+	}
+	return def
+}
+
+// readTokens reads admin token files: "name token" or "name sha256:hex" a
+// line; a line with the token alone is named after the file.
+func readTokens(paths []string) (*server.Tokens, error) {
+	t := &server.Tokens{}
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("admin tokens: %w", err)
+		}
+		sc := bufio.NewScanner(f)
+		line := 0
+		for sc.Scan() {
+			line++
+			text := strings.TrimSpace(sc.Text())
+			if text == "" || strings.HasPrefix(text, "#") {
+				continue
+			}
+			name, token, ok := strings.Cut(text, " ")
+			if !ok {
+				name, token = strings.TrimSuffix(filepath.Base(p), filepath.Ext(p)), text
+			}
+			if err := t.Add(name, strings.TrimSpace(token)); err != nil {
+				f.Close()
+				return nil, fmt.Errorf("%s:%d: %w", p, line, err)
+			}
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("admin tokens %s: %w", p, err)
+		}
+	}
+	return t, nil
+}
+
+// firstToken reads the token a client sends: the first token line.
+func firstToken(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("token: %w", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if _, token, ok := strings.Cut(line, " "); ok {
+			line = strings.TrimSpace(token)
+		}
+		if strings.HasPrefix(line, "sha256:") {
+			return "", fmt.Errorf("token file %s holds a hash, not a token to send", path)
+		}
+		return line, nil
+	}
+	return "", fmt.Errorf("token file %s holds no token", path)
+}
+
+// client talks to a bundle server.
+type client struct {
+	base    string
+	channel string
+	token   string
+	http    *http.Client
+}
+
+func newClient(server, channel, tokenFile string) (*client, error) {
+	if server == "" || channel == "" {
+		return nil, errors.New("--server and --channel are required")
+	}
+	if _, err := url.Parse(server); err != nil {
+		return nil, fmt.Errorf("--server: %w", err)
+	}
+	c := &client{base: strings.TrimRight(server, "/"), channel: channel, http: &http.Client{Timeout: 60 * time.Second}}
+	if tokenFile != "" {
+		t, err := firstToken(tokenFile)
+		if err != nil {
+			return nil, err
+		}
+		c.token = t
+	}
+	return c, nil
+}
+
+func (c *client) url(format string, args ...any) string {
+	return c.base + "/v1/channels/" + url.PathEscape(c.channel) + fmt.Sprintf(format, args...)
+}
+
+// apiError reads the contract's JSON error.
+func apiError(resp *http.Response) error {
+	var e struct {
+		Error   string   `json:"error"`
+		Details []string `json:"details"`
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if json.Unmarshal(body, &e) != nil || e.Error == "" {
+		return fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(body)))
+	}
+	msg := resp.Status + ": " + e.Error
+	for _, d := range e.Details {
+		msg += "\n  " + d
+	}
+	return errors.New(msg)
+}
+
+func (c *client) releases() ([]server.Release, error) {
+	resp, err := c.http.Get(c.url("/bundles"))
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound {
+		return nil, nil
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, apiError(resp)
+	}
+	var list struct {
+		Versions []server.Release `json:"versions"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
+		return nil, fmt.Errorf("reading the versions: %w", err)
+	}
+	return list.Versions, nil
+}
+
+func (c *client) version(v int64) ([]byte, error) {
+	resp, err := c.http.Get(c.url("/bundles/%d", v))
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, apiError(resp)
+	}
+	return io.ReadAll(resp.Body)
+}
+
+func (c *client) publish(envelope []byte, note string) (server.Release, error) {
+	var rel server.Release
+	u := c.url("/bundles")
+	if note != "" {
+		u += "?note=" + url.QueryEscape(note)
+	}
+	req, err := http.NewRequest(http.MethodPost, u, bytes.NewReader(envelope))
+	if err != nil {
+		return rel, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return rel, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		return rel, apiError(resp)
+	}
+	err = json.NewDecoder(resp.Body).Decode(&rel)
+	return rel, err
+}
+
+// confirm asks before a publish unless --yes was given.
+func confirm(stdin io.Reader, stdout io.Writer, yes bool, question string) error {
+	if yes {
+		return nil
+	}
+	if f, ok := stdin.(*os.File); ok {
+		if info, err := f.Stat(); err != nil || info.Mode()&os.ModeCharDevice == 0 {
+			return usageErr("no terminal to ask on: pass --yes to publish from a script")
+		}
+	}
+	fmt.Fprintf(stdout, "%s [y/N] ", question)
+	answer, _ := bufio.NewReader(stdin).ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+		return &exitError{code: 1, err: errors.New("not published")}
+	}
+	return nil
+}
+
+func describe(r server.Release) string {
+	return fmt.Sprintf("%s version %d (published %s by %s, sha256 %.12s)", r.Name, r.Version, r.Published.Format(time.RFC3339), r.Publisher, r.Digest)
+}
+
+func cmdPublish(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("publish", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	serverURL := fs.String("server", envOr("HEED_SERVER", ""), "the bundle server, such as http://127.0.0.1:8080 (or $HEED_SERVER)")
+	channel := fs.String("channel", "stable", "the channel to publish to")
+	tokenFile := fs.String("token-file", envOr("HEED_TOKEN_FILE", ""), "a file holding the admin token (or $HEED_TOKEN_FILE)")
+	yes := fs.Bool("yes", false, "publish without asking (for scripts)")
+	note := fs.String("note", "", "a note kept with the release")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: heed publish --server URL --channel C --token-file F [--yes] SIGNED\n\nShows what a signed bundle replaces, asks, and publishes it.")
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *tokenFile == "" {
+		return usageErr("want --token-file and one signed bundle")
+	}
+	data, err := os.ReadFile(pos[0])
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	p, err := envelope.Open(data)
+	if err != nil {
+		return &exitError{code: 2, err: fmt.Errorf("%s: %w", pos[0], err)}
+	}
+	c, err := newClient(*serverURL, *channel, *tokenFile)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	rels, err := c.releases()
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	if len(rels) > 0 {
+		fmt.Fprintf(stdout, "channel %s now serves %s\n", *channel, describe(rels[0]))
+		fmt.Fprintf(stdout, "this replaces it with %s version %d (expires %s)\n", p.Name, p.Version, p.Expires)
+	} else {
+		fmt.Fprintf(stdout, "channel %s is new: this publishes %s version %d (expires %s)\n", *channel, p.Name, p.Version, p.Expires)
+	}
+	if err := confirm(stdin, stdout, *yes, "Publish?"); err != nil {
+		return err
+	}
+	rel, err := c.publish(data, *note)
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	fmt.Fprintf(stdout, "published %s to %s\n", describe(rel), *channel)
+	return nil
+}
+
+func cmdRollback(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("rollback", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	serverURL := fs.String("server", envOr("HEED_SERVER", ""), "the bundle server (or $HEED_SERVER)")
+	channel := fs.String("channel", "stable", "the channel")
+	tokenFile := fs.String("token-file", envOr("HEED_TOKEN_FILE", ""), "a file holding the admin token (or $HEED_TOKEN_FILE)")
+	keyPath := fs.String("key", "", "the private key to sign the new version with")
+	to := fs.Int64("to", 0, "the version whose content to serve again")
+	ttl := fs.Duration("ttl", 30*24*time.Hour, "how long the new signed version stays valid")
+	yes := fs.Bool("yes", false, "publish without asking (for scripts)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: heed rollback --to N --server URL --channel C --token-file F --key K [--yes]\n\nRe-signs the content of version N as a new, higher version, so that\nclients, which refuse older versions, take it.")
+		fs.PrintDefaults()
+	}
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return err
+	}
+	if *to <= 0 || *keyPath == "" || *tokenFile == "" {
+		return usageErr("want --to N, --key and --token-file")
+	}
+	key, err := readPrivateKey(*keyPath)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	c, err := newClient(*serverURL, *channel, *tokenFile)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	rels, err := c.releases()
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	if len(rels) == 0 {
+		return &exitError{code: 1, err: fmt.Errorf("channel %s has no versions", *channel)}
+	}
+	old, err := c.version(*to)
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	p, err := envelope.Open(old)
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	b := p.Bundle
+	b.Version = rels[0].Version + 1
+	signed, err := envelope.Sign(&b, key, time.Now(), *ttl)
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	fmt.Fprintf(stdout, "channel %s now serves %s\n", *channel, describe(rels[0]))
+	fmt.Fprintf(stdout, "this serves the content of version %d again, as version %d\n", *to, b.Version)
+	if err := confirm(stdin, stdout, *yes, "Roll back?"); err != nil {
+		return err
+	}
+	rel, err := c.publish(signed, "rollback to "+strconv.FormatInt(*to, 10))
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	fmt.Fprintf(stdout, "published %s to %s\n", describe(rel), *channel)
+	return nil
+}

@@ -1,0 +1,487 @@
+// Package httpapi serves the bundle server's HTTP API (design.md, "Bundle
+// server contract"): extensions poll a channel's latest signed bundle with
+// ETags, IT publishes with an admin token.
+package httpapi
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/heed-dev/heed/server"
+)
+
+// Limits of a request.
+const (
+	// MaxBundleBytes is the largest envelope a publish may send.
+	DefaultMaxBundleBytes = 8 << 20
+	// MaxWait is the longest a long poll waits.
+	MaxWait = 55 * time.Second
+)
+
+// API is the HTTP handler.
+type API struct {
+	publisher      *server.Publisher
+	store          server.Store
+	tokens         *server.Tokens
+	log            *slog.Logger
+	maxBundleBytes int64
+	mux            *http.ServeMux
+
+	mu     sync.Mutex
+	latest map[string]*cached
+	// changed is closed and replaced when a channel gets a new release.
+	changed map[string]chan struct{}
+
+	metrics metrics
+}
+
+// cached is a channel's latest release, ready to serve.
+type cached struct {
+	rel  server.Release
+	body []byte
+	gz   []byte
+	etag string
+}
+
+// Options configure the API.
+type Options struct {
+	Log            *slog.Logger
+	MaxBundleBytes int64
+}
+
+// New returns the API over a store.
+func New(p *server.Publisher, tokens *server.Tokens, opts Options) *API {
+	a := &API{
+		publisher: p, store: p.Store, tokens: tokens, log: opts.Log,
+		maxBundleBytes: opts.MaxBundleBytes,
+		latest:         map[string]*cached{},
+		changed:        map[string]chan struct{}{},
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if a.maxBundleBytes == 0 {
+		a.maxBundleBytes = DefaultMaxBundleBytes
+	}
+	mux := http.NewServeMux()
+	a.route(mux, "GET /v1/channels/{channel}/bundle", a.getLatest)
+	a.route(mux, "GET /v1/channels/{channel}/bundles", a.list)
+	a.route(mux, "GET /v1/channels/{channel}/bundles/{version}", a.getVersion)
+	a.route(mux, "POST /v1/channels/{channel}/bundles", a.publish)
+	a.route(mux, "GET /v1/audit", a.audit)
+	a.route(mux, "GET /healthz", a.healthz)
+	a.route(mux, "GET /metrics", a.serveMetrics)
+	a.mux = mux
+	return a
+}
+
+// ServeHTTP implements http.Handler.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+
+// statusWriter remembers the status and size of a response, for logs and
+// metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(s int) {
+	w.status = s
+	w.ResponseWriter.WriteHeader(s)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// route registers a handler with logging and metrics. Logs name the route
+// pattern, never a body: a server never sees drafts, and bundles are
+// logged by digest only.
+func (a *API) route(mux *http.ServeMux, pattern string, h http.HandlerFunc) {
+	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		h(sw, r)
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		d := time.Since(start)
+		a.metrics.observe(pattern, sw.status, d)
+		a.log.Info("request", "route", pattern, "status", sw.status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000, "remote", remoteIP(r))
+	})
+}
+
+func remoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// writeError writes the contract's JSON error.
+func writeError(w http.ResponseWriter, status int, msg string, details []string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	if details == nil {
+		details = []string{}
+	}
+	_ = json.NewEncoder(w).Encode(map[string]any{"error": msg, "details": details})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (a *API) channel(w http.ResponseWriter, r *http.Request) (string, bool) {
+	ch := r.PathValue("channel")
+	if err := server.CheckChannel(ch); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error(), nil)
+		return "", false
+	}
+	return ch, true
+}
+
+// current returns the channel's latest release from memory, reading the
+// store the first time.
+func (a *API) current(ctx context.Context, ch string) (*cached, error) {
+	a.mu.Lock()
+	c := a.latest[ch]
+	a.mu.Unlock()
+	if c != nil {
+		return c, nil
+	}
+	rel, body, err := a.store.Latest(ctx, ch)
+	if err != nil {
+		return nil, err
+	}
+	c = newCached(rel, body)
+	a.mu.Lock()
+	if old := a.latest[ch]; old == nil || old.rel.Version < c.rel.Version {
+		a.latest[ch] = c
+	} else {
+		c = old
+	}
+	a.mu.Unlock()
+	return c, nil
+}
+
+func newCached(rel server.Release, body []byte) *cached {
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	_, _ = zw.Write(body)
+	_ = zw.Close()
+	return &cached{rel: rel, body: body, gz: gz.Bytes(), etag: `"` + rel.Digest + `"`}
+}
+
+// changedCh is closed when the channel gets a new release.
+func (a *API) changedCh(ch string) chan struct{} {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	c, ok := a.changed[ch]
+	if !ok {
+		c = make(chan struct{})
+		a.changed[ch] = c
+	}
+	return c
+}
+
+func (a *API) getLatest(w http.ResponseWriter, r *http.Request) {
+	ch, ok := a.channel(w, r)
+	if !ok {
+		return
+	}
+	wait, err := parseWait(r.URL.Query().Get("wait"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error(), nil)
+		return
+	}
+	changed := a.changedCh(ch)
+	c, err := a.current(r.Context(), ch)
+	if err != nil && !errors.Is(err, server.ErrNotFound) {
+		writeError(w, http.StatusServiceUnavailable, "store unreadable", nil)
+		return
+	}
+	// A long poll waits while the client already has the latest.
+	if wait > 0 && (c == nil || etagMatches(r.Header.Get("If-None-Match"), c.etag)) {
+		timer := time.NewTimer(wait)
+		select {
+		case <-changed:
+			c, err = a.current(r.Context(), ch)
+			if err != nil && !errors.Is(err, server.ErrNotFound) {
+				writeError(w, http.StatusServiceUnavailable, "store unreadable", nil)
+				timer.Stop()
+				return
+			}
+		case <-timer.C:
+		case <-r.Context().Done():
+		}
+		timer.Stop()
+	}
+	if c == nil {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("channel %q has no bundle", ch), nil)
+		return
+	}
+	a.serveRelease(w, r, c, "no-cache")
+}
+
+// serveRelease answers with the envelope, gzipped when asked, or 304 when
+// the client has it. The latest bundle is served "no-cache": clients
+// revalidate every time, and an unchanged bundle costs a 304.
+func (a *API) serveRelease(w http.ResponseWriter, r *http.Request, c *cached, cacheControl string) {
+	h := w.Header()
+	h.Set("ETag", c.etag)
+	h.Set("Cache-Control", cacheControl)
+	h.Set("Vary", "Accept-Encoding")
+	h.Set("X-Heed-Version", strconv.FormatInt(c.rel.Version, 10))
+	if etagMatches(r.Header.Get("If-None-Match"), c.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Type", "application/json")
+	body := c.body
+	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		h.Set("Content-Encoding", "gzip")
+		body = c.gz
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.TrimSpace(name) == "gzip" && !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") {
+			return true
+		}
+	}
+	return false
+}
+
+func parseWait(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("wait %q: want a duration such as 30s", s)
+	}
+	return min(d, MaxWait), nil
+}
+
+func (a *API) list(w http.ResponseWriter, r *http.Request) {
+	ch, ok := a.channel(w, r)
+	if !ok {
+		return
+	}
+	rels, err := a.store.List(r.Context(), ch)
+	if errors.Is(err, server.ErrNotFound) {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("channel %q has no bundle", ch), nil)
+		return
+	}
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "store unreadable", nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"channel": ch, "versions": rels})
+}
+
+func (a *API) getVersion(w http.ResponseWriter, r *http.Request) {
+	ch, ok := a.channel(w, r)
+	if !ok {
+		return
+	}
+	v, err := strconv.ParseInt(r.PathValue("version"), 10, 64)
+	if err != nil || v <= 0 {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("version %q: want a positive number", r.PathValue("version")), nil)
+		return
+	}
+	rel, body, err := a.store.Get(r.Context(), ch, v)
+	if errors.Is(err, server.ErrNotFound) {
+		writeError(w, http.StatusNotFound, err.Error(), nil)
+		return
+	}
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "store unreadable", nil)
+		return
+	}
+	// A version never changes: it may be cached for good.
+	a.serveRelease(w, r, newCached(rel, body), "public, max-age=31536000, immutable")
+}
+
+// admin authenticates the bearer token and returns its name.
+func (a *API) admin(w http.ResponseWriter, r *http.Request) (string, bool) {
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || token == "" {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="heed"`)
+		writeError(w, http.StatusUnauthorized, "an admin token is required (Authorization: Bearer ...)", nil)
+		return "", false
+	}
+	name, ok := a.tokens.Authenticate(token)
+	if !ok {
+		writeError(w, http.StatusUnauthorized, "the admin token is not valid", nil)
+		return "", false
+	}
+	return name, true
+}
+
+func (a *API) publish(w http.ResponseWriter, r *http.Request) {
+	ch, ok := a.channel(w, r)
+	if !ok {
+		return
+	}
+	who, ok := a.admin(w, r)
+	if !ok {
+		_, _ = a.store.Audit(r.Context(), server.AuditRecord{Time: time.Now().UTC(), Who: "(unauthenticated)", Channel: ch, Result: "no or bad admin token", Status: http.StatusUnauthorized, RemoteIP: remoteIP(r)})
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.maxBundleBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			msg := fmt.Sprintf("the bundle is over %d bytes", a.maxBundleBytes)
+			_, _ = a.store.Audit(r.Context(), server.AuditRecord{Time: time.Now().UTC(), Who: who, Channel: ch, Result: msg, Status: http.StatusRequestEntityTooLarge, RemoteIP: remoteIP(r)})
+			writeError(w, http.StatusRequestEntityTooLarge, msg, nil)
+			return
+		}
+		writeError(w, http.StatusBadRequest, "reading the request: "+err.Error(), nil)
+		return
+	}
+	rel, err := a.publisher.Publish(r.Context(), server.Request{
+		Channel: ch, Who: who, Note: r.URL.Query().Get("note"), RemoteIP: remoteIP(r), Envelope: body,
+	})
+	var perr *server.Error
+	if errors.As(err, &perr) {
+		writeError(w, perr.Status, perr.Message, perr.Details)
+		return
+	}
+	if err != nil {
+		a.log.Error("publish failed", "channel", ch, "err", err)
+		writeError(w, http.StatusInternalServerError, "the store failed: the bundle was not published", nil)
+		return
+	}
+	c := newCached(rel, body)
+	a.mu.Lock()
+	a.latest[ch] = c
+	if done, ok := a.changed[ch]; ok {
+		close(done)
+		delete(a.changed, ch)
+	}
+	a.mu.Unlock()
+	a.metrics.published.Add(1)
+	a.log.Info("published", "channel", ch, "version", rel.Version, "digest", rel.Digest, "by", who)
+	w.Header().Set("Location", fmt.Sprintf("/v1/channels/%s/bundles/%d", ch, rel.Version))
+	writeJSON(w, http.StatusCreated, rel)
+}
+
+func (a *API) audit(w http.ResponseWriter, r *http.Request) {
+	if _, ok := a.admin(w, r); !ok {
+		return
+	}
+	limit := 100
+	if s := r.URL.Query().Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 10000 {
+			writeError(w, http.StatusBadRequest, "limit: want 1 to 10000", nil)
+			return
+		}
+		limit = n
+	}
+	recs, err := a.store.AuditLog(r.Context(), limit)
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "store unreadable", nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"records": recs})
+}
+
+func (a *API) healthz(w http.ResponseWriter, r *http.Request) {
+	if err := a.store.Check(r.Context()); err != nil {
+		writeError(w, http.StatusServiceUnavailable, "store unreadable", nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// metrics are counted by hand in the Prometheus text format: a handful of
+// counters does not earn a client library.
+type metrics struct {
+	mu        sync.Mutex
+	requests  map[[2]string]int64
+	seconds   map[string]float64
+	published atomic.Int64
+}
+
+func (m *metrics) observe(route string, status int, d time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.requests == nil {
+		m.requests = map[[2]string]int64{}
+		m.seconds = map[string]float64{}
+	}
+	m.requests[[2]string{route, strconv.Itoa(status)}]++
+	m.seconds[route] += d.Seconds()
+}
+
+func (a *API) serveMetrics(w http.ResponseWriter, _ *http.Request) {
+	m := &a.metrics
+	m.mu.Lock()
+	keys := make([][2]string, 0, len(m.requests))
+	for k := range m.requests {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+keys[i][1] < keys[j][0]+keys[j][1] })
+	var b strings.Builder
+	b.WriteString("# HELP heed_http_requests_total HTTP requests by route and status.\n# TYPE heed_http_requests_total counter\n")
+	for _, k := range keys {
+		fmt.Fprintf(&b, "heed_http_requests_total{route=%q,status=%q} %d\n", k[0], k[1], m.requests[k])
+	}
+	b.WriteString("# HELP heed_http_request_seconds_total Time spent serving requests by route.\n# TYPE heed_http_request_seconds_total counter\n")
+	routes := make([]string, 0, len(m.seconds))
+	for r := range m.seconds {
+		routes = append(routes, r)
+	}
+	sort.Strings(routes)
+	for _, r := range routes {
+		fmt.Fprintf(&b, "heed_http_request_seconds_total{route=%q} %g\n", r, m.seconds[r])
+	}
+	m.mu.Unlock()
+	fmt.Fprintf(&b, "# HELP heed_bundles_published_total Bundles published since start.\n# TYPE heed_bundles_published_total counter\nheed_bundles_published_total %d\n", m.published.Load())
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+	_, _ = io.WriteString(w, b.String())
+}
