@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -36,12 +35,16 @@ func refuse(status int, details []string, format string, args ...any) *Error {
 	return &Error{Status: status, Message: fmt.Sprintf(format, args...), Details: details}
 }
 
-var channelName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
-
-// CheckChannel reports a channel name that is not lower-case letters,
-// digits and hyphens.
+// CheckChannel reports a channel name that is not 1 to 64 lower-case
+// letters, digits and hyphens, starting with a letter or digit. (A loop,
+// not a regexp: it runs on every poll.)
 func CheckChannel(name string) error {
-	if !channelName.MatchString(name) {
+	ok := len(name) >= 1 && len(name) <= 64 && name[0] != '-'
+	for i := 0; ok && i < len(name); i++ {
+		c := name[i]
+		ok = ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') || c == '-'
+	}
+	if !ok {
 		return refuse(http.StatusBadRequest, nil, "channel %q: use lower-case letters, digits and hyphens", name)
 	}
 	return nil

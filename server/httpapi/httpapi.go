@@ -49,12 +49,14 @@ type API struct {
 	metrics metrics
 }
 
-// cached is a channel's latest release, ready to serve.
+// cached is a channel's latest release, ready to serve, with its header
+// values made once.
 type cached struct {
-	rel  server.Release
-	body []byte
-	gz   []byte
-	etag string
+	rel     server.Release
+	body    []byte
+	gz      []byte
+	etag    string
+	headers http.Header
 }
 
 // Options configure the API.
@@ -127,7 +129,11 @@ func (a *API) route(mux *http.ServeMux, pattern string, h http.HandlerFunc) {
 		}
 		d := time.Since(start)
 		a.metrics.observe(pattern, sw.status, d)
-		a.log.Info("request", "route", pattern, "status", sw.status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000, "remote", remoteIP(r))
+		// Every request at debug level: polls are many, and a log line
+		// each would cost more than the answer.
+		if a.log.Enabled(r.Context(), slog.LevelDebug) {
+			a.log.Debug("request", "route", pattern, "status", sw.status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000, "remote", remoteIP(r))
+		}
 	})
 }
 
@@ -193,7 +199,12 @@ func newCached(rel server.Release, body []byte) *cached {
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
 	_, _ = zw.Write(body)
 	_ = zw.Close()
-	return &cached{rel: rel, body: body, gz: gz.Bytes(), etag: `"` + rel.Digest + `"`}
+	etag := `"` + rel.Digest + `"`
+	return &cached{rel: rel, body: body, gz: gz.Bytes(), etag: etag, headers: http.Header{
+		"Etag":           {etag},
+		"Vary":           {"Accept-Encoding"},
+		"X-Heed-Version": {strconv.FormatInt(rel.Version, 10)},
+	}}
 }
 
 // changedCh is closed when the channel gets a new release.
@@ -218,7 +229,10 @@ func (a *API) getLatest(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error(), nil)
 		return
 	}
-	changed := a.changedCh(ch)
+	var changed chan struct{}
+	if wait > 0 {
+		changed = a.changedCh(ch)
+	}
 	c, err := a.current(r.Context(), ch)
 	if err != nil && !errors.Is(err, server.ErrNotFound) {
 		writeError(w, http.StatusServiceUnavailable, "store unreadable", nil)
@@ -252,10 +266,10 @@ func (a *API) getLatest(w http.ResponseWriter, r *http.Request) {
 // revalidate every time, and an unchanged bundle costs a 304.
 func (a *API) serveRelease(w http.ResponseWriter, r *http.Request, c *cached, cacheControl string) {
 	h := w.Header()
-	h.Set("ETag", c.etag)
-	h.Set("Cache-Control", cacheControl)
-	h.Set("Vary", "Accept-Encoding")
-	h.Set("X-Heed-Version", strconv.FormatInt(c.rel.Version, 10))
+	for k, v := range c.headers {
+		h[k] = v
+	}
+	h["Cache-Control"] = []string{cacheControl}
 	if etagMatches(r.Header.Get("If-None-Match"), c.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
@@ -274,6 +288,9 @@ func (a *API) serveRelease(w http.ResponseWriter, r *http.Request, c *cached, ca
 }
 
 func etagMatches(header, etag string) bool {
+	if header == etag {
+		return true
+	}
 	for _, t := range strings.Split(header, ",") {
 		t = strings.TrimSpace(t)
 		if t == etag || t == "*" {
@@ -439,48 +456,73 @@ func (a *API) healthz(w http.ResponseWriter, r *http.Request) {
 }
 
 // metrics are counted by hand in the Prometheus text format: a handful of
-// counters does not earn a client library.
+// counters does not earn a client library. Counting takes a read lock and
+// an atomic add once a route has seen a status.
 type metrics struct {
-	mu        sync.Mutex
-	requests  map[[2]string]int64
-	seconds   map[string]float64
+	mu        sync.RWMutex
+	requests  map[routeStatus]*atomic.Int64
+	nanos     map[string]*atomic.Int64
 	published atomic.Int64
 }
 
+type routeStatus struct {
+	route  string
+	status int
+}
+
 func (m *metrics) observe(route string, status int, d time.Duration) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.requests == nil {
-		m.requests = map[[2]string]int64{}
-		m.seconds = map[string]float64{}
+	key := routeStatus{route, status}
+	m.mu.RLock()
+	n, t := m.requests[key], m.nanos[route]
+	m.mu.RUnlock()
+	if n == nil || t == nil {
+		m.mu.Lock()
+		if m.requests == nil {
+			m.requests = map[routeStatus]*atomic.Int64{}
+			m.nanos = map[string]*atomic.Int64{}
+		}
+		if n = m.requests[key]; n == nil {
+			n = new(atomic.Int64)
+			m.requests[key] = n
+		}
+		if t = m.nanos[route]; t == nil {
+			t = new(atomic.Int64)
+			m.nanos[route] = t
+		}
+		m.mu.Unlock()
 	}
-	m.requests[[2]string{route, strconv.Itoa(status)}]++
-	m.seconds[route] += d.Seconds()
+	n.Add(1)
+	t.Add(int64(d))
 }
 
 func (a *API) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 	m := &a.metrics
-	m.mu.Lock()
-	keys := make([][2]string, 0, len(m.requests))
+	m.mu.RLock()
+	keys := make([]routeStatus, 0, len(m.requests))
 	for k := range m.requests {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+keys[i][1] < keys[j][0]+keys[j][1] })
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].route != keys[j].route {
+			return keys[i].route < keys[j].route
+		}
+		return keys[i].status < keys[j].status
+	})
 	var b strings.Builder
 	b.WriteString("# HELP heed_http_requests_total HTTP requests by route and status.\n# TYPE heed_http_requests_total counter\n")
 	for _, k := range keys {
-		fmt.Fprintf(&b, "heed_http_requests_total{route=%q,status=%q} %d\n", k[0], k[1], m.requests[k])
+		fmt.Fprintf(&b, "heed_http_requests_total{route=%q,status=\"%d\"} %d\n", k.route, k.status, m.requests[k].Load())
 	}
 	b.WriteString("# HELP heed_http_request_seconds_total Time spent serving requests by route.\n# TYPE heed_http_request_seconds_total counter\n")
-	routes := make([]string, 0, len(m.seconds))
-	for r := range m.seconds {
+	routes := make([]string, 0, len(m.nanos))
+	for r := range m.nanos {
 		routes = append(routes, r)
 	}
 	sort.Strings(routes)
 	for _, r := range routes {
-		fmt.Fprintf(&b, "heed_http_request_seconds_total{route=%q} %g\n", r, m.seconds[r])
+		fmt.Fprintf(&b, "heed_http_request_seconds_total{route=%q} %g\n", r, time.Duration(m.nanos[r].Load()).Seconds())
 	}
-	m.mu.Unlock()
+	m.mu.RUnlock()
 	fmt.Fprintf(&b, "# HELP heed_bundles_published_total Bundles published since start.\n# TYPE heed_bundles_published_total counter\nheed_bundles_published_total %d\n", m.published.Load())
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 	_, _ = io.WriteString(w, b.String())
