@@ -11,23 +11,8 @@ import (
 	"github.com/heed-dev/heed/bundles"
 	"github.com/heed-dev/heed/engine"
 	"github.com/heed-dev/heed/engine/source"
+	"github.com/heed-dev/heed/internal/benchtext"
 )
-
-// Drafts for the benchmarks: ordinary posts with a few things to find.
-var benchPosts = []string{
-	"With freezing temperatures expected overnight, the council's gritters will be spreading salt from 7pm and then again at 11pm tonight. ",
-	"Oh for f*ck's sake, it's a bin, not a bomb. Call me on 07700 900614 if the crews miss it again!! ",
-	"Proud to be a Conservative. Join us on the doorstep this weekend, and bring a friend 🎉 ",
-	"Mr Kermode at 6 Ridgeway Road keeps reporting my van HN19 XKP to the council. Get a life. ",
-}
-
-func benchDraft(n int) string {
-	var b strings.Builder
-	for b.Len() < n {
-		b.WriteString(benchPosts[b.Len()%len(benchPosts)])
-	}
-	return b.String()[:n]
-}
 
 // grown returns the default bundle with every lexicon grown to factor times
 // its size with made-up words and phrases, to show that matching costs the
@@ -72,7 +57,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	for _, factor := range []int{1, 10, 100} {
 		prog := grown(b, factor)
 		for _, n := range []int{280, 3000} {
-			draft := benchDraft(n)
+			draft := benchtext.Draft(n)
 			b.Run(fmt.Sprintf("lexicons=%dx/chars=%d", factor, n), func(b *testing.B) {
 				b.SetBytes(int64(n))
 				b.ReportAllocs()

@@ -179,7 +179,13 @@ func checkLines(prog bundletest.Evaluator, stdin io.Reader, stdout io.Writer, fa
 		_, err := w.DumpTo(out)
 		return err
 	})
-	if ferr := out.Flush(); err == nil {
+	return finishLines(err, out.Flush, failed)
+}
+
+// finishLines flushes the output of a JSON Lines run and turns findings
+// that reached --fail-on into exit status 1.
+func finishLines(err error, flush func() error, failed bool) error {
+	if ferr := flush(); err == nil {
 		err = ferr
 	}
 	if err != nil {
@@ -217,16 +223,7 @@ func checkTable(prog bundletest.Evaluator, stdin io.Reader, stdout io.Writer, fa
 		}
 		return nil
 	})
-	if ferr := tw.Flush(); err == nil {
-		err = ferr
-	}
-	if err != nil {
-		return err
-	}
-	if failed {
-		return &exitError{code: 1}
-	}
-	return nil
+	return finishLines(err, tw.Flush, failed)
 }
 
 // excerpt returns the flagged part of a draft (UTF-16 offsets) in quotes,

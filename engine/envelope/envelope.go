@@ -150,16 +150,28 @@ func IsEnvelope(data []byte) bool {
 // Open reads an envelope's payload without verifying it: for a host that
 // needs the bundle's rules once the module has verified the envelope.
 func Open(data []byte) (*Payload, error) {
+	env, err := decode(data)
+	if err != nil {
+		return nil, err
+	}
+	return decodePayload(env.Payload)
+}
+
+func decode(data []byte) (*Envelope, error) {
 	var env Envelope
 	lx := jlexer.Lexer{Data: data}
 	env.UnmarshalEasyJSON(&lx)
 	if err := lx.Error(); err != nil {
 		return nil, fmt.Errorf("not an envelope: %w", err)
 	}
+	return &env, nil
+}
+
+func decodePayload(data []byte) (*Payload, error) {
 	var p Payload
-	plx := jlexer.Lexer{Data: env.Payload}
-	p.UnmarshalEasyJSON(&plx)
-	if err := plx.Error(); err != nil {
+	lx := jlexer.Lexer{Data: data}
+	p.UnmarshalEasyJSON(&lx)
+	if err := lx.Error(); err != nil {
 		return nil, fmt.Errorf("payload: %w", err)
 	}
 	return &p, nil
@@ -184,11 +196,9 @@ func Verify(data []byte, trusted []PublicKey, now time.Time) (*Verified, error) 
 	if len(trusted) == 0 {
 		return nil, errors.New("no trusted keys to verify the bundle with")
 	}
-	var env Envelope
-	lx := jlexer.Lexer{Data: data}
-	env.UnmarshalEasyJSON(&lx)
-	if err := lx.Error(); err != nil {
-		return nil, fmt.Errorf("not an envelope: %w", err)
+	env, err := decode(data)
+	if err != nil {
+		return nil, err
 	}
 	if env.PayloadType != PayloadType {
 		return nil, fmt.Errorf("payload type %q: want %q", env.PayloadType, PayloadType)
@@ -213,11 +223,9 @@ func Verify(data []byte, trusted []PublicKey, now time.Time) (*Verified, error) 
 		}
 		return nil, fmt.Errorf("no valid signature by a trusted key (signed by %v)", ids)
 	}
-	var p Payload
-	plx := jlexer.Lexer{Data: env.Payload}
-	p.UnmarshalEasyJSON(&plx)
-	if err := plx.Error(); err != nil {
-		return nil, fmt.Errorf("payload: %w", err)
+	p, err := decodePayload(env.Payload)
+	if err != nil {
+		return nil, err
 	}
 	expires, err := time.Parse(time.RFC3339, p.Expires)
 	if err != nil {
@@ -233,5 +241,5 @@ func Verify(data []byte, trusted []PublicKey, now time.Time) (*Verified, error) 
 		return nil, fmt.Errorf("payload says %s version %d but carries %s version %d", p.Name, p.Version, p.Bundle.Name, p.Bundle.Version)
 	}
 	sum := sha256.Sum256(data)
-	return &Verified{Payload: p, KeyID: signer, Digest: hex.EncodeToString(sum[:])}, nil
+	return &Verified{Payload: *p, KeyID: signer, Digest: hex.EncodeToString(sum[:])}, nil
 }

@@ -3,28 +3,13 @@ package host_test
 import (
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/heed-dev/heed/engine"
+	"github.com/heed-dev/heed/internal/benchtext"
 	"github.com/heed-dev/heed/wasm"
 	"github.com/heed-dev/heed/wasm/host"
 )
-
-var benchPosts = []string{
-	"With freezing temperatures expected overnight, the council's gritters will be spreading salt from 7pm and then again at 11pm tonight. ",
-	"Oh for f*ck's sake, it's a bin, not a bomb. Call me on 07700 900614 if the crews miss it again!! ",
-	"Proud to be a Conservative. Join us on the doorstep this weekend, and bring a friend 🎉 ",
-	"Mr Kermode at 6 Ridgeway Road keeps reporting my van HN19 XKP to the council. Get a life. ",
-}
-
-func benchDraft(n int) string {
-	var b strings.Builder
-	for b.Len() < n {
-		b.WriteString(benchPosts[b.Len()%len(benchPosts)])
-	}
-	return b.String()[:n]
-}
 
 var benchCtx = engine.Context{Platform: "facebook", Surface: "post", Account: "unknown", Time: "2026-03-11T10:15:00+00:00"}
 
@@ -32,7 +17,7 @@ var benchCtx = engine.Context{Platform: "facebook", Surface: "post", Account: "u
 // engine on the same drafts: the goal is wazero within 3x of native.
 func BenchmarkEvaluate(b *testing.B) {
 	for _, n := range []int{280, 3000} {
-		draft := benchDraft(n)
+		draft := benchtext.Draft(n)
 		for _, e := range []struct {
 			name string
 			eval func(string, engine.Context) ([]engine.Finding, error)
@@ -87,7 +72,7 @@ func BenchmarkLinearMemory(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer e.Close(ctx)
-	draft := benchDraft(280)
+	draft := benchtext.Draft(280)
 	for b.Loop() {
 		if _, err := e.Evaluate(draft, benchCtx); err != nil {
 			b.Fatal(err)
