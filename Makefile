@@ -6,11 +6,11 @@ BIN     := bin/heed
 WASM    := wasm/dist/heed.wasm
 BUNDLES := bundles
 
-.PHONY: all build run samples test check-format vet staticcheck test-go test-bundles test-extension extension-deps bench fuzz generate clean
+.PHONY: all build run samples test check-format vet staticcheck test-go test-bundles test-extension extension-deps extension e2e chromium bench fuzz generate clean
 
 all: build
 
-build: $(BIN) dist/heed.wasm dist/default.json
+build: $(BIN) dist/heed.wasm dist/default.json extension
 
 # The WebAssembly module: the engine the browser runs, and that bin/heed
 # embeds and runs through wazero.
@@ -38,7 +38,7 @@ run: build
 samples: $(BIN)
 	@$(BIN) check --jsonl --format table < testdata/samples.jsonl
 
-test: check-format vet staticcheck test-go test-bundles test-extension
+test: check-format vet staticcheck test-go test-bundles test-extension e2e
 
 check-format:
 	@out=$$(gofmt -l cmd engine bundles); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -64,8 +64,28 @@ extension/node_modules/.package-lock.json: extension/package-lock.json
 
 extension-deps: extension/node_modules/.package-lock.json
 
+# The extension: dist/extension (release: the three sites), dist/extension-test
+# (also loopback fixture pages) and dist/heed-extension.zip.
+extension: extension-deps dist/heed.wasm dist/default.json
+	cd extension && npm run --silent build
+
 test-extension: build extension-deps
 	cd extension && npm run typecheck && npm test
+
+# Debian's Chromium for the browser tests; installed when missing and root.
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else \
+			echo "the browser tests need Chromium at $(CHROMIUM): install the Debian package chromium"; exit 1; \
+		fi; \
+	fi
+
+# The browser end-to-end tests alone.
+e2e: build chromium
+	cd extension && CHROMIUM=$(CHROMIUM) npm run --silent e2e
 
 # Benchmarks: the engine natively (280 and 3,000 characters, lexicons as
 # they are and grown 10x and 100x), the module under wazero beside it, the

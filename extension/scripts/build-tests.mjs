@@ -7,6 +7,7 @@ import { readdirSync } from "node:fs";
 for (const [dir, suffix] of [
   ["test", ".test.ts"],
   ["bench", ".bench.ts"],
+  ["e2e", ".e2e.ts"],
 ]) {
   const entryPoints = readdirSync(dir)
     .filter((f) => f.endsWith(suffix))
@@ -21,6 +22,7 @@ async function bundle(entryPoints, outdir) {
   outExtension: { ".js": ".mjs" },
   bundle: true,
   platform: "node",
+  packages: "external",
   format: "esm",
   target: "node20",
   sourcemap: "inline",

@@ -1,0 +1,245 @@
+// End to end: the test build of the extension in Debian's Chromium,
+// headless, driven by playwright-core, against fixture pages built from the
+// real editor libraries (Lexical as on Facebook, Draft.js as on X, Quill as
+// on LinkedIn) and a plain textarea.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { extname, resolve } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+
+const root = process.env.HEED_ROOT ?? resolve(process.cwd(), "..");
+const extensionDir = resolve(root, "dist/extension-test");
+const fixtures = resolve(process.cwd(), ".build/fixtures");
+const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+let server: Server;
+let base = "";
+let context: BrowserContext;
+let profile = "";
+const requests: string[] = [];
+const typed: string[] = [];
+const latencies = { warm: [] as number[], cold: [] as number[] };
+
+before(async () => {
+  for (const p of [extensionDir, fixtures, chromiumPath]) {
+    if (!existsSync(p)) throw new Error(`${p} is missing: run make build and npm run e2e:build (make e2e does both)`);
+  }
+  server = createServer((req, res) => {
+    const name = (req.url ?? "/").split("?")[0]!.replace(/^\/+/, "");
+    if (name === "favicon.ico") {
+      res.writeHead(204).end();
+      return;
+    }
+    const file = resolve(fixtures, name);
+    if (!file.startsWith(fixtures) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    const type = extname(file) === ".html" ? "text/html" : "text/javascript";
+    res.writeHead(200, { "Content-Type": type }).end(readFileSync(file));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const addr = server.address();
+  base = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
+  profile = mkdtempSync(resolve(tmpdir(), "heed-chromium-"));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  // Every request the browser makes, with its body: none may carry a
+  // word typed into a compose box.
+  context.on("request", (r) => requests.push(`${r.method()} ${r.url()} ${r.postData() ?? ""}`));
+  if (context.serviceWorkers().length === 0) await context.waitForEvent("serviceworker");
+});
+
+after(async () => {
+  await context?.close();
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  const pct = (xs: number[], p: number) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(1) : "n/a";
+  };
+  if (latencies.warm.length) {
+    console.log(
+      `keystroke-to-underline ms: warm p50 ${pct(latencies.warm, 50)} p95 ${pct(latencies.warm, 95)} (n=${latencies.warm.length}); ` +
+        `after stopAllWorkers p50 ${pct(latencies.cold, 50)} p95 ${pct(latencies.cold, 95)} (n=${latencies.cold.length})`,
+    );
+  }
+});
+
+type Kind = "textarea" | "lexical" | "draft" | "quill";
+const editorSelector: Record<Kind, string> = {
+  textarea: "#editor",
+  lexical: "#editor",
+  draft: ".public-DraftEditor-content",
+  quill: ".ql-editor",
+};
+
+async function open(kind: Kind, account: "official" | "personal"): Promise<Page> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(String(e)));
+  (page as Page & { heedErrors?: string[] }).heedErrors = errors;
+  await page.goto(`${base}/${kind}.html?account=${account}`);
+  await page.locator(editorSelector[kind]).waitFor();
+  // The content script has attached when the overlay host exists.
+  await page.waitForSelector("[data-heed-overlay]", { state: "attached" });
+  return page;
+}
+
+async function type(page: Page, kind: Kind, text: string): Promise<void> {
+  typed.push(text);
+  await page.locator(editorSelector[kind]).click();
+  await page.keyboard.type(text, { delay: 5 });
+}
+
+async function clear(page: Page, kind: Kind): Promise<void> {
+  await page.locator(editorSelector[kind]).click();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Backspace");
+}
+
+/** The words underlined now: highlights, or the textarea's mirror. */
+async function underlined(page: Page, kind: Kind): Promise<string[]> {
+  if (kind === "textarea") return page.locator("[data-heed-overlay] .mirror mark").allTextContents();
+  return page.evaluate(() =>
+    ["info", "warning", "critical"].flatMap((s) => [...(CSS.highlights.get(`heed-${s}`) ?? [])].map((r) => r.toString())),
+  );
+}
+
+/** Waits until the overlay has rendered the editor's current text. */
+async function settled(page: Page, kind: Kind): Promise<void> {
+  await page.waitForFunction(
+    (sel) => {
+      const el = document.querySelector<HTMLElement>(sel);
+      return !!el && el.dataset.heedRenderedText === window.fixtureText();
+    },
+    editorSelector[kind],
+    { timeout: 10000 },
+  );
+}
+
+async function cardTitles(page: Page): Promise<string[]> {
+  const badge = page.locator("[data-heed-overlay] .badge");
+  if (!(await badge.isVisible())) return [];
+  await badge.click();
+  const titles = await page.locator("[data-heed-overlay] .panel h3").allTextContents();
+  await page.keyboard.press("Escape");
+  return titles;
+}
+
+for (const kind of ["textarea", "lexical", "draft", "quill"] as Kind[]) {
+  test(`${kind}: a breach is badged and underlined, and clears when fixed`, async () => {
+    const page = await open(kind, "official");
+    const text = "Oh for f*ck's sake zebrafish";
+    await type(page, kind, text);
+    await settled(page, kind);
+    assert.equal(await page.evaluate(() => window.fixtureText()), text, "the editor's own text is what was typed");
+    const badge = page.locator("[data-heed-overlay] .badge");
+    await badge.waitFor({ state: "visible" });
+    assert.match((await badge.textContent()) ?? "", /^[1-9]\d*$/);
+    assert.ok((await underlined(page, kind)).includes("f*ck"), `underlined: ${await underlined(page, kind)}`);
+
+    await clear(page, kind);
+    await type(page, kind, "Lovely weather for the fete");
+    await settled(page, kind);
+    await badge.waitFor({ state: "hidden" });
+    assert.deepEqual(await underlined(page, kind), []);
+    assert.deepEqual((page as Page & { heedErrors?: string[] }).heedErrors, [], "no errors in the page's console");
+    await page.close();
+  });
+
+  test(`${kind}: official and personal accounts fire different rules`, async () => {
+    const text = "Proud to be a Conservative, join us on the doorstep";
+    const official = await open(kind, "official");
+    await type(official, kind, text);
+    await settled(official, kind);
+    assert.ok((await cardTitles(official)).some((t) => t.startsWith("Political opinion")));
+    await official.close();
+    const personal = await open(kind, "personal");
+    await type(personal, kind, text);
+    await settled(personal, kind);
+    assert.ok(!(await cardTitles(personal)).some((t) => t.startsWith("Political opinion")));
+    await personal.close();
+  });
+
+  test(`${kind}: a critical finding holds the send until confirmed`, async () => {
+    const page = await open(kind, "personal");
+    await type(page, kind, "my nino is PR 123612C");
+    await settled(page, kind);
+    await page.locator("#send").click();
+    const dialog = page.locator('[data-heed-overlay] [role="alertdialog"]');
+    await dialog.waitFor();
+    assert.equal(await page.locator("#sent").textContent(), "", "not sent yet");
+    await dialog.getByText("Post anyway").click();
+    await page.waitForFunction(() => document.querySelector("#sent")?.textContent === "SENT;");
+    const overrides = await context.serviceWorkers()[0]!.evaluate(() => chrome.storage.local.get("overrides"));
+    const list = (overrides as { overrides?: { rule: string; site: string }[] }).overrides ?? [];
+    assert.ok(list.some((o) => o.rule === "personal-identifier"), "post anyway is recorded");
+    assert.ok(!JSON.stringify(list).includes("123612"), "the record holds no text");
+    await page.close();
+  });
+}
+
+test("offsets map back to the DOM of every editor's text model (emoji, blocks, breaks)", async () => {
+  const page = await context.newPage();
+  await page.goto(`${base}/textmodel.html`);
+  const results = await page.evaluate(() => window.textModelResults());
+  for (const r of results) assert.ok(r.ok, `${r.name}: ${r.detail}`);
+  assert.equal(results.length, 4);
+  await page.close();
+});
+
+test("keystroke-to-underline latency, warm and after the worker was stopped", async () => {
+  const page = await open("textarea", "official");
+  await page.evaluate(() => {
+    const w = window as Window & { keyAt?: number };
+    document.addEventListener("keydown", () => (w.keyAt = performance.now()), true);
+  });
+  const measure = async (ch: string) => {
+    await page.keyboard.type(ch);
+    await settled(page, "textarea");
+    return page.evaluate(() => {
+      const el = document.querySelector<HTMLElement>("#editor")!;
+      return Number(el.dataset.heedRenderedAt) - ((window as Window & { keyAt?: number }).keyAt ?? 0);
+    });
+  };
+  await page.locator("#editor").click();
+  typed.push("bollocks a");
+  await page.keyboard.type("bollocks a");
+  await settled(page, "textarea");
+  for (let i = 0; i < 30; i++) latencies.warm.push(await measure("b"));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("ServiceWorker.enable");
+  for (let i = 0; i < 5; i++) {
+    await cdp.send("ServiceWorker.stopAllWorkers");
+    await new Promise((r) => setTimeout(r, 200));
+    latencies.cold.push(await measure("c"));
+  }
+  assert.equal(latencies.cold.length, 5, "the first evaluation after a stop still arrives");
+  await page.close();
+});
+
+test("no network request carries a typed word", () => {
+  assert.ok(requests.length > 0);
+  const words = typed.flatMap((t) => t.split(/\s+/)).filter((w) => w.length >= 4);
+  for (const r of requests) {
+    for (const w of words) assert.ok(!r.includes(w) && !r.includes(encodeURIComponent(w)), `${r} carries "${w}"`);
+  }
+});

@@ -1,0 +1,144 @@
+// One compose box: reads its text on every change, asks the engine
+// (coalesced: one evaluation in flight, the newest text wins), shows the
+// findings, and holds the send button while a critical finding stands.
+import type { Context, Finding } from "../engine/engine";
+import { accountKey, overridesKey, type EvaluateResponse, type Override } from "../shared/messages";
+import type { Adapter } from "./adapters";
+import { Coalescer } from "./coalesce";
+import { readEditable, readField, type TextModel } from "./text";
+import { Overlay } from "./ui";
+
+/** Sends a draft to the worker; once more if the worker was restarting. */
+async function evaluate(text: string, context: Context): Promise<Finding[]> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = (await chrome.runtime.sendMessage({ type: "heed:evaluate", text, context })) as EvaluateResponse | undefined;
+      if (!res) throw new Error("no answer from the worker");
+      if (res.error) throw new Error(res.error);
+      return res.findings ?? [];
+    } catch (err) {
+      if (attempt >= 2) throw err;
+      await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+    }
+  }
+}
+
+export class Session {
+  private readonly overlay: Overlay;
+  private readonly coalescer: Coalescer<{ text: string; model: TextModel }, Finding[]>;
+  private readonly observer: MutationObserver | null = null;
+  private findings: Finding[] = [];
+  private dismissed = new Set<string>();
+  private confirmedText: string | null = null;
+  private lastText: string | null = null;
+  /** Called after each render, for the tests' latency probe. */
+  onRender: ((text: string) => void) | null = null;
+
+  constructor(
+    readonly editor: HTMLElement,
+    private readonly adapter: Adapter,
+    private readonly officialAccounts: string[],
+  ) {
+    this.overlay = new Overlay(editor, (rule) => {
+      this.dismissed.add(rule);
+      this.show(this.read());
+    });
+    this.coalescer = new Coalescer(
+      async ({ text }) => evaluate(text, await this.context()),
+      ({ model }, findings) => {
+        this.findings = findings;
+        this.show(model);
+      },
+    );
+    // Editors miss input events (design.md): watch the DOM as well.
+    if (!(editor instanceof HTMLTextAreaElement || editor instanceof HTMLInputElement)) {
+      this.observer = new MutationObserver(() => this.changed());
+      this.observer.observe(editor, { childList: true, characterData: true, subtree: true });
+    }
+    editor.addEventListener("input", () => this.changed());
+    this.changed();
+  }
+
+  private read(): TextModel {
+    const e = this.editor;
+    return e instanceof HTMLTextAreaElement || e instanceof HTMLInputElement ? readField(e) : readEditable(e);
+  }
+
+  private async context(): Promise<Context> {
+    let account = this.adapter.account(this.editor, this.officialAccounts);
+    try {
+      const stored = await chrome.storage.local.get(accountKey(this.adapter.site));
+      const choice = stored[accountKey(this.adapter.site)];
+      if (choice === "official" || choice === "personal") account = choice;
+    } catch {
+      // No storage: the page's own signs stand.
+    }
+    return {
+      platform: this.adapter.site,
+      surface: this.adapter.surface(this.editor, location),
+      account,
+      time: new Date().toISOString(),
+    };
+  }
+
+  changed(): void {
+    const model = this.read();
+    if (model.text === this.lastText) return; // a change that left the text as it was
+    this.lastText = model.text;
+    if (model.text.trim() === "") {
+      this.dismissed.clear();
+      this.findings = [];
+      this.show(model);
+      return;
+    }
+    this.coalescer.push({ text: model.text, model });
+  }
+
+  private visible(): Finding[] {
+    return this.findings.filter((f) => !this.dismissed.has(f.rule));
+  }
+
+  private show(model: TextModel): void {
+    // Offsets hold for the text they were computed on; the editor may
+    // have moved on, in which case a newer evaluation is on its way.
+    const current = this.read();
+    const findings = current.text === model.text ? this.visible() : [];
+    this.overlay.render(current, findings);
+    this.onRender?.(current.text);
+  }
+
+  /** Whether the send should wait for a confirmation. */
+  criticalNow(): Finding[] {
+    const text = this.read().text;
+    if (this.confirmedText === text) return [];
+    return this.visible().filter((f) => f.severity === "critical");
+  }
+
+  /** Asks, and records "post anyway" (rule, time, site; never text). */
+  async confirmSend(): Promise<boolean> {
+    const critical = this.criticalNow();
+    if (critical.length === 0) return true;
+    const ok = await this.overlay.confirm(critical);
+    if (!ok) return false;
+    this.confirmedText = this.read().text;
+    try {
+      const stored = await chrome.storage.local.get(overridesKey);
+      const list = (stored[overridesKey] as Override[] | undefined) ?? [];
+      const time = new Date().toISOString();
+      for (const f of critical) list.push({ rule: f.rule, time, site: this.adapter.site });
+      await chrome.storage.local.set({ [overridesKey]: list.slice(-500) });
+    } catch {
+      // Recording is best effort; the post goes ahead.
+    }
+    return true;
+  }
+
+  sendButton(): HTMLElement | null {
+    return this.adapter.sendButton(this.editor);
+  }
+
+  destroy(): void {
+    this.observer?.disconnect();
+    this.overlay.destroy();
+  }
+}
