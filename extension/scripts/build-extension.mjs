@@ -29,7 +29,7 @@ const manifest = {
   minimum_chrome_version: "120",
   background: { service_worker: "worker.js", type: "module" },
   content_scripts: [{ matches, js: ["content.js"], run_at: "document_idle" }],
-  permissions: ["storage"],
+  permissions: ["storage", "offscreen"],
   action: { default_popup: "popup.html", default_title: "Heed" },
   content_security_policy: { extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'" },
 };
@@ -39,7 +39,10 @@ const common = { bundle: true, target: "chrome120", logLevel: "warning", define:
 await build({ ...common, entryPoints: ["src/background/worker.ts"], outfile: join(out, "worker.js"), format: "esm" });
 await build({ ...common, entryPoints: ["src/content/main.ts"], outfile: join(out, "content.js"), format: "iife" });
 await build({ ...common, entryPoints: ["src/popup/popup.ts"], outfile: join(out, "popup.js"), format: "iife" });
+await build({ ...common, entryPoints: ["src/offscreen/offscreen.ts"], outfile: join(out, "offscreen.js"), format: "iife" });
+await build({ ...common, entryPoints: ["src/offscreen/engine-worker.ts"], outfile: join(out, "engine-worker.js"), format: "esm" });
 copyFileSync("src/popup/popup.html", join(out, "popup.html"));
+copyFileSync("src/offscreen/offscreen.html", join(out, "offscreen.html"));
 copyFileSync("../dist/heed.wasm", join(out, "heed.wasm"));
 copyFileSync("../dist/default.json", join(out, "bundle.json"));
 

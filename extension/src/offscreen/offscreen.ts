@@ -1,0 +1,33 @@
+// The offscreen document: holds the engine's Web Worker and answers the
+// content scripts' messages. It lives on while the service worker sleeps.
+import type { Request } from "../shared/messages";
+
+const worker = new Worker("engine-worker.js", { type: "module" });
+let next = 1;
+const pending = new Map<number, (v: unknown) => void>();
+worker.onmessage = (e: MessageEvent<{ id: number }>) => {
+  pending.get(e.data.id)?.(e.data);
+  pending.delete(e.data.id);
+};
+
+function ask(msg: object): Promise<unknown> {
+  const id = next++;
+  return new Promise((resolve) => {
+    pending.set(id, resolve);
+    worker.postMessage({ id, ...msg });
+  });
+}
+
+chrome.runtime.onMessage.addListener((msg: Request | { type: "heed:offscreen"; inner: Request }, sender, sendResponse) => {
+  if (sender.id !== chrome.runtime.id) return false;
+  const req = msg.type === "heed:offscreen" ? msg.inner : msg;
+  if (req.type === "heed:evaluate") {
+    void ask({ type: "evaluate", text: req.text, context: req.context }).then(sendResponse);
+    return true;
+  }
+  if (req.type === "heed:config") {
+    void ask({ type: "config" }).then(sendResponse);
+    return true;
+  }
+  return false;
+});
