@@ -157,6 +157,9 @@ type Rule struct {
 	Message string `json:"message" yaml:"message"`
 	// Suggestion is an optional short alternative.
 	Suggestion string `json:"suggestion,omitempty" yaml:"suggestion,omitempty"`
+	// Link is an optional https:// page that explains the rule ("learn
+	// more"), such as the organisation's own policy page.
+	Link string `json:"link,omitempty" yaml:"link,omitempty"`
 	// Citations name every clause of a policy the rule enforces.
 	Citations []Citation `json:"citations" yaml:"citations"`
 	// When restricts the rule to some contexts.

@@ -399,6 +399,12 @@ func easyjson40af25b0DecodeGithubComHeedDevHeedEngine2(in *jlexer.Lexer, out *Ru
 			} else {
 				out.Suggestion = string(in.String())
 			}
+		case "link":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Link = string(in.String())
+			}
 		case "citations":
 			if in.IsNull() {
 				in.Skip()
@@ -508,6 +514,11 @@ func easyjson40af25b0EncodeGithubComHeedDevHeedEngine2(out *jwriter.Writer, in R
 		const prefix string = ",\"suggestion\":"
 		out.RawString(prefix)
 		out.String(string(in.Suggestion))
+	}
+	if in.Link != "" {
+		const prefix string = ",\"link\":"
+		out.RawString(prefix)
+		out.String(string(in.Link))
 	}
 	{
 		const prefix string = ",\"citations\":"

@@ -366,6 +366,12 @@ func (c *compiler) rule(at pointer, order int, r *Rule) {
 	if strings.TrimSpace(r.Message) == "" {
 		c.addf(at.key("message"), "a rule needs a message for the member of staff")
 	}
+	// The extension opens Link in a new tab from the warning card; only
+	// https:// pages are allowed so a bundle cannot plant javascript: or
+	// plain-http links in front of staff.
+	if r.Link != "" && (!strings.HasPrefix(r.Link, "https://") || len(r.Link) == len("https://") || strings.ContainsAny(r.Link, " \t\r\n\"<>")) {
+		c.addf(at.key("link"), "link %q: want an https:// address without spaces", r.Link)
+	}
 	if len(r.Citations) == 0 {
 		c.addf(at.key("citations"), "a rule needs at least one citation of the policy clause it enforces")
 	}

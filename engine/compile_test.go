@@ -104,3 +104,20 @@ func TestParseExample(t *testing.T) {
 		assert.Error(t, err, bad)
 	}
 }
+
+func TestRuleLinkMustBeHTTPSAndReachesTheFinding(t *testing.T) {
+	for _, bad := range []string{"javascript:alert(1)", "http://intranet/policy", "https://", "https://intranet/a b"} {
+		b := minimal()
+		b.Rules[0].Link = bad
+		assert.Contains(t, problems(t, b)["/rules/0/link"], "https://", bad)
+	}
+
+	b := minimal()
+	b.Rules[0].Link = "https://intranet.example.gov/social-media-policy#swearing"
+	p, err := engine.Compile(b)
+	require.NoError(t, err)
+	fs, err := p.Evaluate("well bloody hell", engine.Context{Platform: "twitter", Account: "personal", Time: "2026-11-23T11:00:00Z"})
+	require.NoError(t, err)
+	require.Len(t, fs, 1)
+	assert.Equal(t, b.Rules[0].Link, fs[0].Link)
+}

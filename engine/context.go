@@ -73,6 +73,7 @@ type Finding struct {
 	Severity   string     `json:"severity" yaml:"severity"`
 	Message    string     `json:"message" yaml:"message"`
 	Suggestion string     `json:"suggestion,omitempty" yaml:"suggestion,omitempty"`
+	Link       string     `json:"link,omitempty" yaml:"link,omitempty"`
 	Citations  []Citation `json:"citations,omitempty" yaml:"citations,omitempty"`
 	// Start and End are the first span, in UTF-16 code units.
 	Start int `json:"start" yaml:"start"`

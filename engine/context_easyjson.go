@@ -125,6 +125,12 @@ func easyjsonB1eceda7DecodeGithubComHeedDevHeedEngine1(in *jlexer.Lexer, out *Fi
 			} else {
 				out.Suggestion = string(in.String())
 			}
+		case "link":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Link = string(in.String())
+			}
 		case "citations":
 			if in.IsNull() {
 				in.Skip()
@@ -233,6 +239,11 @@ func easyjsonB1eceda7EncodeGithubComHeedDevHeedEngine1(out *jwriter.Writer, in F
 		const prefix string = ",\"suggestion\":"
 		out.RawString(prefix)
 		out.String(string(in.Suggestion))
+	}
+	if in.Link != "" {
+		const prefix string = ",\"link\":"
+		out.RawString(prefix)
+		out.String(string(in.Link))
 	}
 	if len(in.Citations) != 0 {
 		const prefix string = ",\"citations\":"

@@ -92,7 +92,7 @@ type RuleHit struct {
 func FindingOf(rule *Rule, spans []Span) Finding {
 	return Finding{
 		Rule: rule.ID, Category: rule.Category, Severity: rule.Severity,
-		Message: rule.Message, Suggestion: rule.Suggestion, Citations: rule.Citations,
+		Message: rule.Message, Suggestion: rule.Suggestion, Link: rule.Link, Citations: rule.Citations,
 		Start: spans[0].Start, End: spans[0].End, Spans: spans,
 	}
 }

@@ -80,6 +80,25 @@ test("a bundle that does not compile is refused with its problems", async () => 
   assert.throws(() => e.load(JSON.stringify(bundle)), /\/rules\/0\/category: unknown category "rudeness"/);
 });
 
+test("a rule's https link reaches its finding; the module refuses any other scheme", async () => {
+  requireBuilt();
+  const e = await HeedEngine.create(readFileSync(modulePath));
+  const bundle = JSON.parse(readFileSync(defaultBundlePath, "utf8"));
+  const ctx = { account: "personal", time: "2026-01-01T20:00:00Z" };
+  e.load(JSON.stringify(bundle));
+  const plain = e.evaluate("Bollocks", ctx);
+  assert.equal(plain.length, 1);
+  assert.equal(plain[0]?.link, undefined);
+
+  const i = bundle.rules.findIndex((r: { id: string }) => r.id === plain[0]?.rule);
+  bundle.rules[i].link = "https://intranet.example.gov/policy#language";
+  e.load(JSON.stringify(bundle));
+  assert.equal(e.evaluate("Bollocks", ctx)[0]?.link, "https://intranet.example.gov/policy#language");
+
+  bundle.rules[i].link = "javascript:alert(1)";
+  assert.throws(() => e.load(JSON.stringify(bundle)), new RegExp(`/rules/${i}/link: link "javascript:alert\\(1\\)"`));
+});
+
 test("a signed bundle loads only with a trusted key, verified in the module", async () => {
   requireBuilt();
   const dir = mkdtempSync(resolve(tmpdir(), "heed-sign-"));

@@ -51,6 +51,7 @@ const SHADOW_STYLE = `
 .card h3 { margin: 0 0 4px; font-size: 14px; }
 .card p { margin: 4px 0; }
 .card blockquote { margin: 4px 0; font-style: italic; opacity: .85; }
+.card a { display: block; margin: 4px 0; }
 .card button, .confirm button { font: inherit; margin-right: 6px; }
 .confirm { position: fixed; z-index: 2147483647; inset: 30% auto auto 50%; transform: translateX(-50%); width: min(420px, 92vw);
   background: Canvas; color: CanvasText; border: 2px solid #dc2626; border-radius: 8px; padding: 12px; color-scheme: light dark;
@@ -243,6 +244,12 @@ export class Overlay {
       for (const c of f.citations) {
         card.append(el("p", {}, `${c.document}, ${c.section}:`));
         card.append(el("blockquote", {}, c.quote));
+      }
+      // The engine only accepts https:// links; checked again here because
+      // the card lives on someone else's page.
+      if (f.link?.startsWith("https://")) {
+        const a = el("a", { href: f.link, target: "_blank", rel: "noopener noreferrer" }, "Read the policy");
+        card.append(a);
       }
       const dismiss = el("button", { type: "button" }, "Dismiss for this draft");
       dismiss.addEventListener("click", () => this.onDismiss(f.rule));

@@ -32,6 +32,8 @@ export interface Finding {
   severity: "info" | "warning" | "critical" | string;
   message: string;
   suggestion?: string;
+  /** An https:// page that explains the rule. */
+  link?: string;
   citations: Citation[];
   start: number;
   end: number;
@@ -45,6 +47,7 @@ export interface BundleRule {
   severity: string;
   message: string;
   suggestion?: string;
+  link?: string;
   citations: Citation[];
 }
 
@@ -212,6 +215,7 @@ export class HeedEngine {
         spans,
       };
       if (rule.suggestion) f.suggestion = rule.suggestion;
+      if (rule.link) f.link = rule.link;
       out.push(f);
     }
     return out;
