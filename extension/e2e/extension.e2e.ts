@@ -183,8 +183,16 @@ for (const kind of ["textarea", "lexical", "draft", "quill"] as Kind[]) {
     const page = await open(kind, "personal");
     await type(page, kind, "my nino is PR 123612C");
     await settled(page, kind);
-    await page.locator("#send").click();
     const dialog = page.locator('[data-heed-overlay] [role="alertdialog"]');
+    // The keyboard shortcut is held too, and "go back" sends nothing.
+    await page.keyboard.press("Control+Enter");
+    await dialog.waitFor();
+    await dialog.getByText("Go back and edit").click();
+    await dialog.waitFor({ state: "detached" });
+    assert.equal(await page.locator("#sent").textContent(), "", "the shortcut did not send");
+    assert.equal(await page.evaluate(() => window.fixtureText()), "my nino is PR 123612C", "the editor is untouched");
+
+    await page.locator("#send").click();
     await dialog.waitFor();
     assert.equal(await page.locator("#sent").textContent(), "", "not sent yet");
     await dialog.getByText("Post anyway").click();
@@ -196,6 +204,32 @@ for (const kind of ["textarea", "lexical", "draft", "quill"] as Kind[]) {
     await page.close();
   });
 }
+
+test("the popup's choice of account overrides what the page shows, per site", async () => {
+  const id = new URL(context.serviceWorkers()[0]!.url()).host;
+  const popup = await context.newPage();
+  await popup.goto(`chrome-extension://${id}/popup.html`);
+  await popup.getByText(/^Rules: .+, version \d+$/).waitFor();
+  const linkedin = popup.locator("fieldset", { hasText: "LinkedIn" });
+  await linkedin.getByLabel("I am posting as the organisation").check();
+  await popup.waitForFunction(async () => (await chrome.storage.local.get("account:linkedin"))["account:linkedin"] === "official");
+
+  const text = "Proud to be a Conservative, join us on the doorstep";
+  const page = await open("quill", "personal");
+  await type(page, "quill", text);
+  await settled(page, "quill");
+  assert.ok((await cardTitles(page)).some((t) => t.startsWith("Political opinion")), "linkedin is official by choice");
+  await page.close();
+  const other = await open("draft", "personal");
+  await type(other, "draft", text);
+  await settled(other, "draft");
+  assert.ok(!(await cardTitles(other)).some((t) => t.startsWith("Political opinion")), "another site keeps the page's signs");
+  await other.close();
+
+  await linkedin.getByLabel("Let Heed tell from the page").check();
+  await popup.waitForFunction(async () => !("account:linkedin" in (await chrome.storage.local.get("account:linkedin"))));
+  await popup.close();
+});
 
 test("offsets map back to the DOM of every editor's text model (emoji, blocks, breaks)", async () => {
   const page = await context.newPage();
@@ -233,6 +267,17 @@ test("keystroke-to-underline latency, warm and after the worker was stopped", as
     latencies.cold.push(await measure("c"));
   }
   assert.equal(latencies.cold.length, 5, "the first evaluation after a stop still arrives");
+  await page.close();
+});
+
+test("with the offscreen document gone, the next draft is still checked (the worker makes a new one)", async () => {
+  const page = await open("textarea", "personal");
+  const sw = context.serviceWorkers()[0]!;
+  await sw.evaluate(() => chrome.offscreen.closeDocument());
+  assert.equal(await sw.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: ["OFFSCREEN_DOCUMENT" as chrome.runtime.ContextType] })).length), 0);
+  await type(page, "textarea", "what a load of bollocks");
+  await settled(page, "textarea");
+  assert.deepEqual(await underlined(page, "textarea"), ["bollocks"]);
   await page.close();
 });
 

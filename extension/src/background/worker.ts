@@ -2,10 +2,16 @@
 // runs the engine: WebAssembly cannot compile in a content script on pages
 // whose CSP forbids it, and the service worker itself is stopped when idle,
 // which would throw the warm engine away. Content scripts' messages reach
-// the offscreen document directly; while it does not exist yet, the
-// service worker creates it and passes the message on.
-import type { Request } from "../shared/messages";
+// the offscreen document directly; a message sent while the document did
+// not exist or was not yet listening, the service worker passes on itself.
+import type { OffscreenReady, Request } from "../shared/messages";
 
+// When the current offscreen document started listening (Date.now()). Kept
+// in session storage too, because this worker is stopped when idle and the
+// document outlives it.
+const readyKey = "offscreenReadyAt";
+let readyAt: number | undefined;
+let readyWaiters: (() => void)[] = [];
 let creating: Promise<void> | null = null;
 
 async function hasOffscreen(): Promise<boolean> {
@@ -13,14 +19,33 @@ async function hasOffscreen(): Promise<boolean> {
   return contexts.length > 0;
 }
 
+async function listeningSince(): Promise<number | undefined> {
+  if (readyAt === undefined) {
+    const stored = await chrome.storage.session.get(readyKey);
+    if (readyAt === undefined && typeof stored[readyKey] === "number") readyAt = stored[readyKey];
+  }
+  return readyAt;
+}
+
+/** Resolves once the document says it listens, or after timeoutMs. */
+function untilListening(timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    readyWaiters.push(resolve);
+    setTimeout(resolve, timeoutMs);
+  });
+}
+
 async function ensureOffscreen(): Promise<void> {
   if (await hasOffscreen()) return;
-  creating ??= chrome.offscreen
-    .createDocument({
+  creating ??= (async () => {
+    readyAt = undefined;
+    await chrome.storage.session.remove(readyKey);
+    await chrome.offscreen.createDocument({
       url: "offscreen.html",
       reasons: [chrome.offscreen.Reason.WORKERS],
       justification: "Runs Heed's policy engine (WebAssembly) in a worker, so drafts are checked on this device",
-    })
+    });
+  })()
     .catch((err: unknown) => {
       if (!String(err).includes("Only a single offscreen")) throw err;
     })
@@ -30,16 +55,33 @@ async function ensureOffscreen(): Promise<void> {
   await creating;
 }
 
-chrome.runtime.onMessage.addListener((msg: Request | { type: string }, sender, sendResponse) => {
+/** Passes a request the document did not hear on to it, and its answer back. */
+async function relay(msg: Request): Promise<unknown> {
+  await ensureOffscreen();
+  if ((await listeningSince()) === undefined) await untilListening(5000);
+  return chrome.runtime.sendMessage({ type: "heed:offscreen", inner: msg });
+}
+
+chrome.runtime.onMessage.addListener((msg: Request | OffscreenReady | { type: string }, sender, sendResponse) => {
   if (sender.id !== chrome.runtime.id) return false;
-  if (msg.type !== "heed:evaluate" && msg.type !== "heed:config") return false;
-  // With the document in place, it answers; this worker stays out.
   const fromOffscreen = sender.url?.endsWith("/offscreen.html");
+  if (msg.type === "heed:offscreen-ready" && fromOffscreen) {
+    readyAt = (msg as OffscreenReady).at;
+    void chrome.storage.session.set({ [readyKey]: readyAt }).catch(() => undefined);
+    for (const w of readyWaiters) w();
+    readyWaiters = [];
+    return false;
+  }
+  if (msg.type !== "heed:evaluate" && msg.type !== "heed:config") return false;
   if (fromOffscreen) return false;
+  const req = msg as Request;
   void (async () => {
-    if (await hasOffscreen()) return; // it got the message too and answers
-    await ensureOffscreen();
-    sendResponse(await chrome.runtime.sendMessage({ type: "heed:offscreen", inner: msg }));
+    // The document answers what it heard: anything sent after it began
+    // listening. Equal milliseconds are ambiguous; then both may answer,
+    // and the first answer wins.
+    const since = (await hasOffscreen()) ? await listeningSince() : undefined;
+    if (since !== undefined && since < req.sentAt) return;
+    sendResponse(await relay(req));
   })().catch((err: unknown) => sendResponse({ error: String(err), officialAccounts: [] }));
   return true;
 });

@@ -1,7 +1,7 @@
 // The content script: finds compose boxes on the page and gives each a
 // Session. Every part is guarded: if anything in Heed fails, the compose
 // box works as if Heed were not there, and nothing reaches the console.
-import type { ConfigResponse } from "../shared/messages";
+import { ask, type ConfigResponse } from "../shared/messages";
 import { adapterFor, bySite, type Adapter } from "./adapters";
 import { Session } from "./session";
 
@@ -40,8 +40,8 @@ async function start(): Promise<void> {
   const adapter = pickAdapter();
   let officialAccounts: string[] = [];
   try {
-    const cfg = (await chrome.runtime.sendMessage({ type: "heed:config" })) as ConfigResponse | undefined;
-    officialAccounts = cfg?.officialAccounts ?? [];
+    const cfg = await ask<ConfigResponse>({ type: "heed:config" });
+    officialAccounts = cfg.officialAccounts;
   } catch {
     // Without the list, accounts read as unknown: every rule applies.
   }

@@ -2,25 +2,15 @@
 // (coalesced: one evaluation in flight, the newest text wins), shows the
 // findings, and holds the send button while a critical finding stands.
 import type { Context, Finding } from "../engine/engine";
-import { accountKey, overridesKey, type EvaluateResponse, type Override } from "../shared/messages";
+import { accountKey, ask, overridesKey, type EvaluateResponse, type Override } from "../shared/messages";
 import type { Adapter } from "./adapters";
 import { Coalescer } from "./coalesce";
 import { readEditable, readField, type TextModel } from "./text";
 import { Overlay } from "./ui";
 
-/** Sends a draft to the worker; once more if the worker was restarting. */
+/** Sends a draft to the engine; again if no answer comes. */
 async function evaluate(text: string, context: Context): Promise<Finding[]> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const res = (await chrome.runtime.sendMessage({ type: "heed:evaluate", text, context })) as EvaluateResponse | undefined;
-      if (!res) throw new Error("no answer from the worker");
-      if (res.error) throw new Error(res.error);
-      return res.findings ?? [];
-    } catch (err) {
-      if (attempt >= 2) throw err;
-      await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
-    }
-  }
+  return (await ask<EvaluateResponse>({ type: "heed:evaluate", text, context })).findings ?? [];
 }
 
 export class Session {

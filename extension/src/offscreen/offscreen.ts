@@ -1,6 +1,6 @@
 // The offscreen document: holds the engine's Web Worker and answers the
 // content scripts' messages. It lives on while the service worker sleeps.
-import type { Request } from "../shared/messages";
+import type { OffscreenReady, Request } from "../shared/messages";
 
 const worker = new Worker("engine-worker.js", { type: "module" });
 let next = 1;
@@ -31,3 +31,7 @@ chrome.runtime.onMessage.addListener((msg: Request | { type: "heed:offscreen"; i
   }
   return false;
 });
+
+// Listening from now: messages sent before this never reached us, and the
+// service worker passes those on itself.
+void chrome.runtime.sendMessage({ type: "heed:offscreen-ready", at: Date.now() } satisfies OffscreenReady).catch(() => undefined);

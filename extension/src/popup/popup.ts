@@ -1,6 +1,6 @@
 // The popup: which bundle is in force, and, per site, whether the person
 // posts as the organisation or as themselves when the page cannot tell.
-import { accountKey, type ConfigResponse } from "../shared/messages";
+import { accountKey, ask, type ConfigResponse } from "../shared/messages";
 
 const SITES: [string, string][] = [
   ["facebook", "Facebook"],
@@ -14,7 +14,7 @@ const CHOICES: [string, string][] = [
 ];
 
 async function main(): Promise<void> {
-  const cfg = (await chrome.runtime.sendMessage({ type: "heed:config" })) as ConfigResponse | undefined;
+  const cfg = await ask<ConfigResponse>({ type: "heed:config" }).catch(() => undefined);
   const bundle = document.getElementById("bundle")!;
   bundle.textContent = cfg?.bundle ? `Rules: ${cfg.bundle.name}, version ${cfg.bundle.version}` : "The rules could not be loaded.";
   const form = document.getElementById("accounts")!;

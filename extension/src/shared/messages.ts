@@ -6,6 +6,9 @@ export interface EvaluateRequest {
   type: "heed:evaluate";
   text: string;
   context: Context;
+  /** Date.now() when sent: tells the service worker whether the
+   *  offscreen document was listening then (see OffscreenReady). */
+  sentAt: number;
 }
 
 export interface EvaluateResponse {
@@ -15,6 +18,15 @@ export interface EvaluateResponse {
 
 export interface ConfigRequest {
   type: "heed:config";
+  sentAt: number;
+}
+
+/** The offscreen document's word that it listens from `at` (Date.now()).
+ *  A message sent before then never reached it, so the service worker
+ *  passes that one on itself. */
+export interface OffscreenReady {
+  type: "heed:offscreen-ready";
+  at: number;
 }
 
 /** What the content scripts need to know of the bundle. */
@@ -36,4 +48,41 @@ export interface Override {
   rule: string;
   time: string;
   site: string;
+}
+
+/** One attempt's wait: long enough for a cold start (the module compiles
+ *  and the bundle loads before the first answer), short enough that a lost
+ *  message does not leave a compose box unchecked for long. */
+export const attemptTimeoutMs = 3000;
+
+/**
+ * Sends a request to the engine and waits for its answer, trying again
+ * when no answer comes: at browser start, or when the service worker was
+ * stopped, a message can fall between the worker and the offscreen
+ * document. A coalesced session never waits on a lost message for ever.
+ */
+export async function ask<R extends { error?: string }>(
+  req: Omit<EvaluateRequest, "sentAt"> | Omit<ConfigRequest, "sentAt">,
+  attempts = 3,
+  timeoutMs = attemptTimeoutMs,
+): Promise<R> {
+  for (let attempt = 1; ; attempt++) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const res = (await Promise.race([
+        chrome.runtime.sendMessage({ ...req, sentAt: Date.now() }),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ])) as R | undefined;
+      if (!res) throw new Error("no answer from the engine");
+      if (res.error) throw new Error(res.error);
+      return res;
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 }
