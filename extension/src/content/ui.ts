@@ -51,7 +51,7 @@ const SHADOW_STYLE = `
 .card h3 { margin: 0 0 4px; font-size: 14px; }
 .card p { margin: 4px 0; }
 .card blockquote { margin: 4px 0; font-style: italic; opacity: .85; }
-.card a { display: block; margin: 4px 0; }
+.card a { display: block; margin: 4px 0; color: LinkText; }
 .card button, .confirm button { font: inherit; margin-right: 6px; }
 .confirm { position: fixed; z-index: 2147483647; inset: 30% auto auto 50%; transform: translateX(-50%); width: min(420px, 92vw);
   background: Canvas; color: CanvasText; border: 2px solid #dc2626; border-radius: 8px; padding: 12px; color-scheme: light dark;
