@@ -80,9 +80,12 @@ func New(p *server.Publisher, tokens *server.Tokens, opts Options) *API {
 		a.maxBundleBytes = DefaultMaxBundleBytes
 	}
 	mux := http.NewServeMux()
-	a.route(mux, "GET /v1/channels/{channel}/bundle", a.getLatest)
-	a.route(mux, "GET /v1/channels/{channel}/bundles", a.list)
-	a.route(mux, "GET /v1/channels/{channel}/bundles/{version}", a.getVersion)
+	a.route(mux, "GET /v1/channels/{channel}/bundle", readableAnywhere(a.getLatest))
+	a.route(mux, "GET /v1/channels/{channel}/bundles", readableAnywhere(a.list))
+	a.route(mux, "GET /v1/channels/{channel}/bundles/{version}", readableAnywhere(a.getVersion))
+	for _, p := range []string{"/v1/channels/{channel}/bundle", "/v1/channels/{channel}/bundles", "/v1/channels/{channel}/bundles/{version}"} {
+		a.route(mux, "OPTIONS "+p, preflight)
+	}
 	a.route(mux, "POST /v1/channels/{channel}/bundles", a.publish)
 	a.route(mux, "GET /v1/audit", a.audit)
 	a.route(mux, "GET /healthz", a.healthz)
@@ -135,6 +138,31 @@ func (a *API) route(mux *http.ServeMux, pattern string, h http.HandlerFunc) {
 			a.log.Debug("request", "route", pattern, "status", sw.status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000, "remote", remoteIP(r))
 		}
 	})
+}
+
+// readableAnywhere lets any origin read a public answer: the browser
+// extension polls from its own chrome-extension:// origin, and IT chooses
+// the server's address, so the extension cannot hold a host permission for
+// it. Bundles are signed and public; no credentials are involved. ETag is
+// exposed so the extension can send it back in If-None-Match.
+func readableAnywhere(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		w.Header().Set("Access-Control-Expose-Headers", "ETag")
+		h(w, r)
+	}
+}
+
+// preflight answers a browser's CORS preflight for the public reads:
+// If-None-Match is not a simple header, so a conditional poll is preceded
+// by one preflight, which the browser then caches for a day.
+func preflight(w http.ResponseWriter, _ *http.Request) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Methods", "GET")
+	h.Set("Access-Control-Allow-Headers", "If-None-Match")
+	h.Set("Access-Control-Max-Age", "86400")
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func remoteIP(r *http.Request) string {

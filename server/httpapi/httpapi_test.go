@@ -262,3 +262,35 @@ func TestConcurrentPublishesOfOneVersionHaveOneWinner(t *testing.T) {
 	}
 	assert.Equal(t, map[int]int{201: 1, 409: 7}, count)
 }
+
+// The extension polls from its chrome-extension:// origin with
+// If-None-Match, which needs a CORS preflight and an exposed ETag; the
+// admin routes stay closed to other origins.
+func TestPublicReadsAllowAnyOriginWithConditionalPolls(t *testing.T) {
+	f := newFixture(t, 0)
+	require.Equal(t, http.StatusCreated, f.publish(f.sign(1, nil)).StatusCode)
+	origin := "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
+
+	pre := f.do("OPTIONS", "/v1/channels/stable/bundle", nil,
+		"Origin", origin, "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "if-none-match")
+	assert.Equal(t, http.StatusNoContent, pre.StatusCode)
+	assert.Equal(t, "*", pre.Header.Get("Access-Control-Allow-Origin"))
+	assert.Contains(t, pre.Header.Get("Access-Control-Allow-Headers"), "If-None-Match")
+
+	got := f.do("GET", "/v1/channels/stable/bundle", nil, "Origin", origin)
+	require.Equal(t, http.StatusOK, got.StatusCode)
+	assert.Equal(t, "*", got.Header.Get("Access-Control-Allow-Origin"))
+	assert.Equal(t, "ETag", got.Header.Get("Access-Control-Expose-Headers"))
+	etag := got.Header.Get("ETag")
+	require.NotEmpty(t, etag)
+
+	again := f.do("GET", "/v1/channels/stable/bundle", nil, "Origin", origin, "If-None-Match", etag)
+	assert.Equal(t, http.StatusNotModified, again.StatusCode)
+	assert.Equal(t, "*", again.Header.Get("Access-Control-Allow-Origin"), "a 304 without it is an error to the browser")
+
+	for _, path := range []string{"/v1/channels/stable/bundles", "/v1/channels/stable/bundles/1"} {
+		assert.Equal(t, "*", f.do("GET", path, nil, "Origin", origin).Header.Get("Access-Control-Allow-Origin"), path)
+	}
+	assert.Empty(t, f.do("GET", "/v1/audit", nil, "Origin", origin, "Authorization", "Bearer "+token).Header.Get("Access-Control-Allow-Origin"))
+	assert.Empty(t, f.publish(f.sign(2, nil)).Header.Get("Access-Control-Allow-Origin"))
+}
