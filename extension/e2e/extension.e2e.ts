@@ -4,16 +4,14 @@
 // on LinkedIn) and a plain textarea.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import type { Server } from "node:http";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { extname, resolve } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { resolve } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
 
-const root = process.env.HEED_ROOT ?? resolve(process.cwd(), "..");
-const extensionDir = resolve(root, "dist/extension-test");
-const fixtures = resolve(process.cwd(), ".build/fixtures");
-const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+import * as h from "./harness";
+import { cardTitles, clear, settled, underlined, type Kind } from "./harness";
 
 let server: Server;
 let base = "";
@@ -24,46 +22,12 @@ const typed: string[] = [];
 const latencies = { warm: [] as number[], cold: [] as number[] };
 
 before(async () => {
-  for (const p of [extensionDir, fixtures, chromiumPath]) {
-    if (!existsSync(p)) throw new Error(`${p} is missing: run make build and npm run e2e:build (make e2e does both)`);
-  }
-  server = createServer((req, res) => {
-    const name = (req.url ?? "/").split("?")[0]!.replace(/^\/+/, "");
-    if (name === "favicon.ico") {
-      res.writeHead(204).end();
-      return;
-    }
-    const file = resolve(fixtures, name);
-    if (!file.startsWith(fixtures) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    const type = extname(file) === ".html" ? "text/html" : "text/javascript";
-    res.writeHead(200, { "Content-Type": type }).end(readFileSync(file));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const addr = server.address();
-  base = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
+  ({ server, base } = await h.serveFixtures());
   profile = mkdtempSync(resolve(tmpdir(), "heed-chromium-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  context = await h.launch(profile);
   // Every request the browser makes, with its body: none may carry a
   // word typed into a compose box.
   context.on("request", (r) => requests.push(`${r.method()} ${r.url()} ${r.postData() ?? ""}`));
-  if (context.serviceWorkers().length === 0) await context.waitForEvent("serviceworker");
 });
 
 after(async () => {
@@ -82,66 +46,13 @@ after(async () => {
   }
 });
 
-type Kind = "textarea" | "lexical" | "draft" | "quill";
-const editorSelector: Record<Kind, string> = {
-  textarea: "#editor",
-  lexical: "#editor",
-  draft: ".public-DraftEditor-content",
-  quill: ".ql-editor",
-};
-
-async function open(kind: Kind, account: "official" | "personal"): Promise<Page> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  page.on("pageerror", (e) => errors.push(String(e)));
-  (page as Page & { heedErrors?: string[] }).heedErrors = errors;
-  await page.goto(`${base}/${kind}.html?account=${account}`);
-  await page.locator(editorSelector[kind]).waitFor();
-  // The content script has attached when the overlay host exists.
-  await page.waitForSelector("[data-heed-overlay]", { state: "attached" });
-  return page;
+function open(kind: Kind, account: "official" | "personal"): Promise<Page> {
+  return h.open(context, base, kind, account);
 }
 
 async function type(page: Page, kind: Kind, text: string): Promise<void> {
   typed.push(text);
-  await page.locator(editorSelector[kind]).click();
-  await page.keyboard.type(text, { delay: 5 });
-}
-
-async function clear(page: Page, kind: Kind): Promise<void> {
-  await page.locator(editorSelector[kind]).click();
-  await page.keyboard.press("Control+A");
-  await page.keyboard.press("Backspace");
-}
-
-/** The words underlined now: highlights, or the textarea's mirror. */
-async function underlined(page: Page, kind: Kind): Promise<string[]> {
-  if (kind === "textarea") return page.locator("[data-heed-overlay] .mirror mark").allTextContents();
-  return page.evaluate(() =>
-    ["info", "warning", "critical"].flatMap((s) => [...(CSS.highlights.get(`heed-${s}`) ?? [])].map((r) => r.toString())),
-  );
-}
-
-/** Waits until the overlay has rendered the editor's current text. */
-async function settled(page: Page, kind: Kind): Promise<void> {
-  await page.waitForFunction(
-    (sel) => {
-      const el = document.querySelector<HTMLElement>(sel);
-      return !!el && el.dataset.heedRenderedText === window.fixtureText();
-    },
-    editorSelector[kind],
-    { timeout: 10000 },
-  );
-}
-
-async function cardTitles(page: Page): Promise<string[]> {
-  const badge = page.locator("[data-heed-overlay] .badge");
-  if (!(await badge.isVisible())) return [];
-  await badge.click();
-  const titles = await page.locator("[data-heed-overlay] .panel h3").allTextContents();
-  await page.keyboard.press("Escape");
-  return titles;
+  await h.typeInto(page, kind, text);
 }
 
 for (const kind of ["textarea", "lexical", "draft", "quill"] as Kind[]) {
@@ -206,10 +117,10 @@ for (const kind of ["textarea", "lexical", "draft", "quill"] as Kind[]) {
 }
 
 test("the popup's choice of account overrides what the page shows, per site", async () => {
-  const id = new URL(context.serviceWorkers()[0]!.url()).host;
+  const id = h.extensionId(context);
   const popup = await context.newPage();
   await popup.goto(`chrome-extension://${id}/popup.html`);
-  await popup.getByText(/^Rules: .+, version \d+$/).waitFor();
+  await popup.getByText(/^Rules: .+, version \d+/).waitFor();
   const linkedin = popup.locator("fieldset", { hasText: "LinkedIn" });
   await linkedin.getByLabel("I am posting as the organisation").check();
   await popup.waitForFunction(async () => (await chrome.storage.local.get("account:linkedin"))["account:linkedin"] === "official");

@@ -29,8 +29,12 @@ const manifest = {
   minimum_chrome_version: "120",
   background: { service_worker: "worker.js", type: "module" },
   content_scripts: [{ matches, js: ["content.js"], run_at: "document_idle" }],
-  permissions: ["storage", "offscreen"],
+  permissions: ["storage", "offscreen", "alarms"],
   action: { default_popup: "popup.html", default_title: "Heed" },
+  options_ui: { page: "options.html", open_in_tab: true },
+  storage: { managed_schema: "managed_schema.json" },
+  // Fixes the extension id (enterprise policies name it); see docs/deploy.md.
+  key: readFileSync("manifest-key.txt", "utf8").trim(),
   content_security_policy: { extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'" },
 };
 writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
@@ -41,7 +45,10 @@ await build({ ...common, entryPoints: ["src/content/main.ts"], outfile: join(out
 await build({ ...common, entryPoints: ["src/popup/popup.ts"], outfile: join(out, "popup.js"), format: "iife" });
 await build({ ...common, entryPoints: ["src/offscreen/offscreen.ts"], outfile: join(out, "offscreen.js"), format: "iife" });
 await build({ ...common, entryPoints: ["src/offscreen/engine-worker.ts"], outfile: join(out, "engine-worker.js"), format: "esm" });
+await build({ ...common, entryPoints: ["src/options/options.ts"], outfile: join(out, "options.js"), format: "iife" });
 copyFileSync("src/popup/popup.html", join(out, "popup.html"));
+copyFileSync("src/options/options.html", join(out, "options.html"));
+copyFileSync("src/managed_schema.json", join(out, "managed_schema.json"));
 copyFileSync("src/offscreen/offscreen.html", join(out, "offscreen.html"));
 copyFileSync("../dist/heed.wasm", join(out, "heed.wasm"));
 copyFileSync("../dist/default.json", join(out, "bundle.json"));

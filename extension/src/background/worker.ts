@@ -4,7 +4,9 @@
 // which would throw the warm engine away. Content scripts' messages reach
 // the offscreen document directly; a message sent while the document did
 // not exist or was not yet listening, the service worker passes on itself.
-import type { OffscreenReady, Request } from "../shared/messages";
+import { localSettingsKey } from "../shared/config";
+import type { InstallRequest, InstallResponse, OffscreenReady, Request } from "../shared/messages";
+import { alarmName, Updater } from "./updater";
 
 // When the current offscreen document started listening (Date.now()). Kept
 // in session storage too, because this worker is stopped when idle and the
@@ -55,11 +57,24 @@ async function ensureOffscreen(): Promise<void> {
   await creating;
 }
 
-/** Passes a request the document did not hear on to it, and its answer back. */
-async function relay(msg: Request): Promise<unknown> {
+/** Sends a message to the document once it exists and listens. */
+async function toOffscreen<R>(msg: object): Promise<R> {
   await ensureOffscreen();
   if ((await listeningSince()) === undefined) await untilListening(5000);
-  return chrome.runtime.sendMessage({ type: "heed:offscreen", inner: msg });
+  return chrome.runtime.sendMessage(msg);
+}
+
+/** Passes a request the document did not hear on to it, and its answer back. */
+function relay(msg: Request): Promise<unknown> {
+  return toOffscreen({ type: "heed:offscreen", inner: msg });
+}
+
+const updater = new Updater((msg: InstallRequest) => toOffscreen<InstallResponse | undefined>(msg));
+
+/** A new document starts on the built-in rules: give it the kept bundle, then ask the server. */
+async function freshDocument(): Promise<void> {
+  await updater.restore();
+  await updater.check();
 }
 
 chrome.runtime.onMessage.addListener((msg: Request | OffscreenReady | { type: string }, sender, sendResponse) => {
@@ -70,7 +85,16 @@ chrome.runtime.onMessage.addListener((msg: Request | OffscreenReady | { type: st
     void chrome.storage.session.set({ [readyKey]: readyAt }).catch(() => undefined);
     for (const w of readyWaiters) w();
     readyWaiters = [];
+    void freshDocument().catch(() => undefined);
     return false;
+  }
+  // The popup's "check now": only from the extension's own pages.
+  if (msg.type === "heed:check-now" && !sender.tab) {
+    void updater
+      .check()
+      .then(sendResponse)
+      .catch((err: unknown) => sendResponse({ error: String(err) }));
+    return true;
   }
   if (msg.type !== "heed:evaluate" && msg.type !== "heed:config") return false;
   if (fromOffscreen) return false;
@@ -86,6 +110,19 @@ chrome.runtime.onMessage.addListener((msg: Request | OffscreenReady | { type: st
   return true;
 });
 
+chrome.alarms.onAlarm.addListener((a) => {
+  if (a.name === alarmName) void updater.check().catch(() => undefined);
+});
+// Settings apply without a restart: IT's policy or the options page.
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area !== "managed" && !(area === "local" && localSettingsKey in changes)) return;
+  void updater
+    .configure()
+    .then((changed) => (changed ? updater.check() : undefined))
+    .catch(() => undefined);
+});
+
+void updater.configure().catch(() => undefined);
 void ensureOffscreen().catch(() => undefined);
 chrome.runtime.onStartup.addListener(() => void ensureOffscreen().catch(() => undefined));
 chrome.runtime.onInstalled.addListener(() => void ensureOffscreen().catch(() => undefined));

@@ -3,7 +3,8 @@
 // box works as if Heed were not there, and nothing reaches the console.
 import { ask, type ConfigResponse } from "../shared/messages";
 import { adapterFor, bySite, type Adapter } from "./adapters";
-import { Session } from "./session";
+import { Session, type AccountPolicy } from "./session";
+import { effectiveKey, type Effective, type OfficialAccounts } from "../shared/config";
 
 declare const HEED_TEST_BUILD: boolean;
 
@@ -38,17 +39,39 @@ function editorsIn(adapter: Adapter): HTMLElement[] {
 
 async function start(): Promise<void> {
   const adapter = pickAdapter();
-  let officialAccounts: string[] = [];
+  // One object every session reads, kept current: the bundle's official
+  // accounts plus those IT set for this site, and whether staff may choose.
+  const policy: AccountPolicy = { officialAccounts: [], allowOverride: true };
+  let fromBundle: string[] = [];
+  const applySettings = (eff: Effective | undefined) => {
+    const site = adapter.site as keyof OfficialAccounts;
+    policy.officialAccounts = [...fromBundle, ...(eff?.settings.officialAccounts[site] ?? [])];
+    policy.allowOverride = eff?.settings.allowAccountOverride ?? true;
+  };
+  const readEffective = async () => ((await chrome.storage.local.get(effectiveKey))[effectiveKey] as Effective | undefined);
   try {
-    const cfg = await ask<ConfigResponse>({ type: "heed:config" });
-    officialAccounts = cfg.officialAccounts;
+    fromBundle = (await ask<ConfigResponse>({ type: "heed:config" })).officialAccounts;
   } catch {
     // Without the list, accounts read as unknown: every rule applies.
   }
+  applySettings(await readEffective().catch(() => undefined));
+  chrome.storage.onChanged.addListener((changes, area) => {
+    if (area !== "local") return;
+    if (effectiveKey in changes) applySettings(changes[effectiveKey]?.newValue as Effective | undefined);
+    // A new bundle may name other official accounts.
+    if ("status" in changes) {
+      void ask<ConfigResponse>({ type: "heed:config" })
+        .then(async (cfg) => {
+          fromBundle = cfg.officialAccounts;
+          applySettings(await readEffective());
+        })
+        .catch(() => undefined);
+    }
+  });
   const scan = guard(() => {
     for (const el of editorsIn(adapter)) {
       if (!sessions.has(el)) {
-        const s = new Session(el, adapter, officialAccounts);
+        const s = new Session(el, adapter, policy);
         sessions.set(el, s);
         if (HEED_TEST_BUILD) exposeForTests(el, s);
       }

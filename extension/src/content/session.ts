@@ -13,6 +13,13 @@ async function evaluate(text: string, context: Context): Promise<Finding[]> {
   return (await ask<EvaluateResponse>({ type: "heed:evaluate", text, context })).findings ?? [];
 }
 
+/** Who counts as the organisation, and whether the person may say; main
+ *  keeps it current as settings change. */
+export interface AccountPolicy {
+  officialAccounts: string[];
+  allowOverride: boolean;
+}
+
 export class Session {
   private readonly overlay: Overlay;
   private readonly coalescer: Coalescer<{ text: string; model: TextModel }, Finding[]>;
@@ -27,7 +34,7 @@ export class Session {
   constructor(
     readonly editor: HTMLElement,
     private readonly adapter: Adapter,
-    private readonly officialAccounts: string[],
+    private readonly policy: AccountPolicy,
   ) {
     this.overlay = new Overlay(editor, (rule) => {
       this.dismissed.add(rule);
@@ -55,13 +62,15 @@ export class Session {
   }
 
   private async context(): Promise<Context> {
-    let account = this.adapter.account(this.editor, this.officialAccounts);
-    try {
-      const stored = await chrome.storage.local.get(accountKey(this.adapter.site));
-      const choice = stored[accountKey(this.adapter.site)];
-      if (choice === "official" || choice === "personal") account = choice;
-    } catch {
-      // No storage: the page's own signs stand.
+    let account = this.adapter.account(this.editor, this.policy.officialAccounts);
+    if (this.policy.allowOverride) {
+      try {
+        const stored = await chrome.storage.local.get(accountKey(this.adapter.site));
+        const choice = stored[accountKey(this.adapter.site)];
+        if (choice === "official" || choice === "personal") account = choice;
+      } catch {
+        // No storage: the page's own signs stand.
+      }
     }
     return {
       platform: this.adapter.site,

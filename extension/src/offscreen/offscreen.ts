@@ -1,6 +1,6 @@
 // The offscreen document: holds the engine's Web Worker and answers the
 // content scripts' messages. It lives on while the service worker sleeps.
-import type { OffscreenReady, Request } from "../shared/messages";
+import type { InstallRequest, OffscreenReady, Request } from "../shared/messages";
 
 const worker = new Worker("engine-worker.js", { type: "module" });
 let next = 1;
@@ -23,6 +23,12 @@ chrome.runtime.onMessage.addListener((msg: Request | { type: "heed:offscreen"; i
   const req = msg.type === "heed:offscreen" ? msg.inner : msg;
   if (req.type === "heed:evaluate") {
     void ask({ type: "evaluate", text: req.text, context: req.context }).then(sendResponse);
+    return true;
+  }
+  // Only the service worker installs bundles: never a tab's content script.
+  if ((msg as { type: string }).type === "heed:install" && !sender.tab) {
+    const { envelope, keys, minVersion } = msg as unknown as InstallRequest;
+    void ask({ type: "install", envelope, keys, minVersion }).then(sendResponse);
     return true;
   }
   if (req.type === "heed:config") {

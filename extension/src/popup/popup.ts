@@ -1,6 +1,10 @@
-// The popup: which bundle is in force, and, per site, whether the person
-// posts as the organisation or as themselves when the page cannot tell.
-import { accountKey, ask, type ConfigResponse } from "../shared/messages";
+// The popup: which bundle is in force and when it was last checked, any
+// refusal or error, whether the person posts as the organisation or as
+// themselves per site (when IT allows the choice), and the locally kept
+// "posted anyway" list.
+import type { Effective } from "../shared/config";
+import { accountKey, ask, overridesKey, type ConfigResponse, type Override } from "../shared/messages";
+import type { UpdateStatus } from "../background/updater";
 
 const SITES: [string, string][] = [
   ["facebook", "Facebook"],
@@ -13,14 +17,30 @@ const CHOICES: [string, string][] = [
   ["personal", "I am posting as myself"],
 ];
 
-async function main(): Promise<void> {
-  const cfg = await ask<ConfigResponse>({ type: "heed:config" }).catch(() => undefined);
-  const bundle = document.getElementById("bundle")!;
-  bundle.textContent = cfg?.bundle ? `Rules: ${cfg.bundle.name}, version ${cfg.bundle.version}` : "The rules could not be loaded.";
-  const form = document.getElementById("accounts")!;
-  const stored = await chrome.storage.local.get(SITES.map(([s]) => accountKey(s)));
+const $ = (id: string) => document.getElementById(id)!;
+
+async function showBundle(): Promise<void> {
+  const [cfg, stored] = await Promise.all([
+    ask<ConfigResponse>({ type: "heed:config" }).catch(() => undefined),
+    chrome.storage.local.get("status"),
+  ]);
+  const status = (stored.status ?? {}) as UpdateStatus;
+  const b = cfg?.bundle;
+  $("bundle").textContent = b
+    ? `Rules: ${b.name}, version ${b.version}${b.source === "built-in" ? " (built in)" : ""}`
+    : "The rules could not be loaded.";
+  $("checked").textContent = status.checkedAt ? `Last checked ${new Date(status.checkedAt).toLocaleString()}` : "Not checked with a server yet.";
+  $("error").textContent = status.error ?? "";
+}
+
+async function showAccounts(): Promise<void> {
+  const stored = await chrome.storage.local.get([...SITES.map(([s]) => accountKey(s)), "effective"]);
+  const allowed = (stored.effective as Effective | undefined)?.settings.allowAccountOverride ?? true;
+  const form = $("accounts");
+  form.replaceChildren();
   for (const [site, name] of SITES) {
     const set = document.createElement("fieldset");
+    set.disabled = !allowed;
     const legend = document.createElement("legend");
     legend.textContent = name;
     set.append(legend);
@@ -40,6 +60,42 @@ async function main(): Promise<void> {
     }
     form.append(set);
   }
+  if (!allowed) form.append(Object.assign(document.createElement("p"), { textContent: "Your organisation sets this." }));
+}
+
+async function showOverrides(): Promise<void> {
+  const list = ((await chrome.storage.local.get(overridesKey))[overridesKey] ?? []) as Override[];
+  const ul = $("overrides");
+  ul.replaceChildren(
+    ...list
+      .slice(-20)
+      .reverse()
+      .map((o) => Object.assign(document.createElement("li"), { textContent: `${new Date(o.time).toLocaleString()}, ${o.site}: ${o.rule}` })),
+  );
+  $("overrides-none").hidden = list.length > 0;
+  ($("clear") as HTMLButtonElement).disabled = list.length === 0;
+}
+
+async function main(): Promise<void> {
+  $("check").addEventListener("click", async () => {
+    const button = $("check") as HTMLButtonElement;
+    button.disabled = true;
+    await chrome.runtime.sendMessage({ type: "heed:check-now" }).catch(() => undefined);
+    button.disabled = false;
+    await showBundle();
+  });
+  $("clear").addEventListener("click", async () => {
+    await chrome.storage.local.remove(overridesKey);
+    await showOverrides();
+  });
+  $("options").addEventListener("click", () => void chrome.runtime.openOptionsPage());
+  chrome.storage.onChanged.addListener((changes, area) => {
+    if (area !== "local") return;
+    if ("status" in changes) void showBundle();
+    if ("effective" in changes) void showAccounts();
+    if (overridesKey in changes) void showOverrides();
+  });
+  await Promise.all([showBundle(), showAccounts(), showOverrides()]);
 }
 
 void main();

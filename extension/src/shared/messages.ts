@@ -32,7 +32,32 @@ export interface OffscreenReady {
 /** What the content scripts need to know of the bundle. */
 export interface ConfigResponse {
   officialAccounts: string[];
-  bundle?: { name: string; version: number };
+  bundle?: BundleInfo;
+  error?: string;
+}
+
+/** The bundle in use: shipped inside the extension, or from the server. */
+export interface BundleInfo {
+  name: string;
+  version: number;
+  source: "built-in" | "server";
+  expires?: string;
+}
+
+/** From the service worker to the offscreen document: verify and use a
+ *  signed bundle if it is signed by one of keys, unexpired, and its
+ *  version is above minVersion. */
+export interface InstallRequest {
+  type: "heed:install";
+  envelope: string;
+  keys: { keyid: string; public_key: string }[];
+  minVersion: number;
+}
+
+export interface InstallResponse {
+  name?: string;
+  version?: number;
+  expires?: string;
   error?: string;
 }
 
