@@ -71,7 +71,10 @@ export class Updater {
 
   /** Hands the engine the last good bundle, as at a start. */
   async restore(): Promise<void> {
-    const s = await this.settings();
+    // The settings kept at the last start: managed storage can take seconds
+    // to read, and drafts wait for this.
+    const kept = (await chrome.storage.local.get(effectiveKey))[effectiveKey] as Effective | undefined;
+    const s = kept?.settings ?? (await this.settings());
     const good = await lastGood();
     if (!good || !s.serverUrl || good.url !== bundleURL(s) || s.trustedKeys.length === 0) return;
     const res = await this.toOffscreen({ type: "heed:install", envelope: good.envelope, keys: s.trustedKeys, minVersion: good.version - 1 });

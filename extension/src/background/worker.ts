@@ -73,7 +73,12 @@ const updater = new Updater((msg: InstallRequest) => toOffscreen<InstallResponse
 
 /** A new document starts on the built-in rules: give it the kept bundle, then ask the server. */
 async function freshDocument(): Promise<void> {
-  await updater.restore();
+  try {
+    await updater.restore();
+  } finally {
+    // Drafts wait for this: the document now has the best bundle there is.
+    await toOffscreen({ type: "heed:booted" }).catch(() => undefined);
+  }
   await updater.check();
 }
 
@@ -89,7 +94,7 @@ chrome.runtime.onMessage.addListener((msg: Request | OffscreenReady | { type: st
     return false;
   }
   // The popup's "check now": only from the extension's own pages.
-  if (msg.type === "heed:check-now" && !sender.tab) {
+  if (msg.type === "heed:check-now" && sender.url?.startsWith(chrome.runtime.getURL(""))) {
     void updater
       .check()
       .then(sendResponse)

@@ -13,12 +13,23 @@ import type { ConfigResponse, EvaluateResponse, InstallRequest, InstallResponse 
 export type WorkerRequest =
   | { id: number; type: "evaluate"; text: string; context: Record<string, string> }
   | { id: number; type: "config" }
+  | { id: number; type: "booted" }
   | ({ id: number } & Omit<InstallRequest, "type"> & { type: "install" });
 
 interface Loaded {
   engine: HeedEngine;
   config: ConfigResponse;
 }
+
+// A new document starts on the built-in bundle, but the service worker may
+// hold a newer one from the server. Drafts wait until it has said (or for
+// at most bootWaitMs), so they are never checked against stale rules.
+const bootWaitMs = 5000;
+let booted!: () => void;
+const boot = new Promise<void>((r) => {
+  booted = r;
+  setTimeout(r, bootWaitMs);
+});
 
 let compiled: Promise<WebAssembly.Module> | null = null;
 let loading: Promise<Loaded> | null = null;
@@ -88,6 +99,12 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
       postMessage({ id: req.id, ...(await run) });
       return;
     }
+    if (req.type === "booted") {
+      booted();
+      postMessage({ id: req.id });
+      return;
+    }
+    await boot;
     const l = await loaded();
     if (req.type === "evaluate") {
       postMessage({ id: req.id, findings: l.engine.evaluate(req.text, req.context) } satisfies EvaluateResponse & { id: number });

@@ -25,10 +25,15 @@ chrome.runtime.onMessage.addListener((msg: Request | { type: "heed:offscreen"; i
     void ask({ type: "evaluate", text: req.text, context: req.context }).then(sendResponse);
     return true;
   }
-  // Only the service worker installs bundles: never a tab's content script.
-  if ((msg as { type: string }).type === "heed:install" && !sender.tab) {
+  // Only the service worker installs bundles: never a content script.
+  const fromExtension = sender.url?.startsWith(chrome.runtime.getURL("")) ?? false;
+  if ((msg as { type: string }).type === "heed:install" && fromExtension) {
     const { envelope, keys, minVersion } = msg as unknown as InstallRequest;
     void ask({ type: "install", envelope, keys, minVersion }).then(sendResponse);
+    return true;
+  }
+  if ((msg as { type: string }).type === "heed:booted" && fromExtension) {
+    void ask({ type: "booted" }).then(sendResponse);
     return true;
   }
   if (req.type === "heed:config") {

@@ -1,0 +1,263 @@
+// End to end: signed bundle updates and enterprise configuration. A real
+// `heed serve` on loopback, behind a small loopback proxy that plays the
+// network (it can tamper with an answer, replay an old one, or fail), and
+// Chromium configured the way IT would: a managed policy file in
+// /etc/chromium/policies/managed/ naming the server, channel and trusted
+// key, written before launch and removed after.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { createServer, request, type Server } from "node:http";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as netServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
+
+import * as h from "./harness";
+
+const heed = resolve(h.root, "bin/heed");
+const policyDir = "/etc/chromium/policies/managed";
+const policyFile = join(policyDir, "heed-e2e.json");
+
+let dir = "";
+let fixtures: Server;
+let base = "";
+let proxy: Server;
+let proxyURL = "";
+let serve: ChildProcess | null = null;
+let serveAddr = "";
+let context: BrowserContext;
+let popup: Page;
+const envelopes: Record<string, string> = {};
+
+/** What the proxy does with the next requests for the channel's bundle. */
+let mode: { kind: "pass" } | { kind: "serve"; body: string; etag: string } = { kind: "pass" };
+
+async function freePort(): Promise<number> {
+  const s = netServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function startServe(): Promise<void> {
+  serve = spawn(heed, ["serve", "--addr", serveAddr, "--data", join(dir, "data"), "--admin-token-file", join(dir, "tokens"), "--trusted-key", join(dir, "it.pub")], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(`http://${serveAddr}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("heed serve did not start");
+}
+
+async function stopServe(): Promise<void> {
+  if (!serve || serve.exitCode !== null) return;
+  const exited = new Promise((r) => serve!.once("exit", r));
+  serve.kill("SIGTERM");
+  await exited;
+}
+
+/** A built bundle at this version; with extra, it also flags "zebrafish". */
+function bundleFile(version: number, extra: boolean): string {
+  const b = JSON.parse(readFileSync(resolve(h.root, "dist/default.json"), "utf8"));
+  b.version = version;
+  if (extra) {
+    b.lexicons.push({ name: "e2e-words", terms: ["zebrafish"] });
+    b.rules.push({
+      id: "e2e-zebrafish",
+      category: "offensive-language",
+      severity: "warning",
+      message: "The end-to-end tests' own rule.",
+      citations: b.rules[0].citations,
+      match: { lexicon: "e2e-words" },
+      examples: {
+        flag: [{ text: "a [[zebrafish]]" }, { text: "[[Zebrafish]] today" }, { text: "two [[zebrafish]] swim" }],
+        pass: [{ text: "a goldfish" }, { text: "zebra crossing" }, { text: "fish and chips" }],
+      },
+    });
+  }
+  const file = join(dir, `v${version}.json`);
+  writeFileSync(file, JSON.stringify(b));
+  return file;
+}
+
+function sign(version: number, extra: boolean, ttl = "720h"): string {
+  const out = join(dir, `v${version}.signed.json`);
+  execFileSync(heed, ["sign", "--key", join(dir, "it.key"), "--ttl", ttl, bundleFile(version, extra), "-o", out]);
+  envelopes[version] = readFileSync(out, "utf8");
+  return out;
+}
+
+function publish(file: string): void {
+  execFileSync(heed, ["publish", "--server", `http://${serveAddr}`, "--channel", "stable", "--token-file", join(dir, "tokens"), "--yes", file], { stdio: "ignore" });
+}
+
+/** The bundle the engine uses now, as the popup asks for it. */
+async function bundleNow(): Promise<{ name: string; version: number; source: string }> {
+  return popup.evaluate(async () => (await chrome.runtime.sendMessage({ type: "heed:config", sentAt: Date.now() })).bundle);
+}
+
+/** Asks the service worker to check the server now; the status it kept. */
+async function checkNow(): Promise<{ error?: string; checkedAt?: string }> {
+  return popup.evaluate(() => chrome.runtime.sendMessage({ type: "heed:check-now" }));
+}
+
+/** Whether a textarea draft with "zebrafish" is underlined there now. */
+async function zebrafishFlagged(): Promise<boolean> {
+  const page = await h.open(context, base, "textarea", "personal");
+  await h.typeInto(page, "textarea", "a zebrafish and a goldfish");
+  await h.settled(page, "textarea");
+  const words = await h.underlined(page, "textarea");
+  await page.close();
+  return words.includes("zebrafish");
+}
+
+before(async () => {
+  if (process.getuid?.() !== 0) throw new Error(`writing ${policyFile} needs root (CI runs as root); run make e2e as root`);
+  dir = mkdtempSync(resolve(tmpdir(), "heed-updates-"));
+  execFileSync(heed, ["keygen", "-o", join(dir, "it")], { stdio: "ignore" });
+  writeFileSync(join(dir, "tokens"), "it e2e-admin-token-0123456789abcdef\n", { mode: 0o600 });
+  serveAddr = `127.0.0.1:${await freePort()}`;
+  await startServe();
+  publish(sign(1, false));
+
+  proxy = createServer((req, res) => {
+    if (mode.kind === "serve" && req.method === "GET" && req.url === "/v1/channels/stable/bundle") {
+      const m = mode;
+      const headers = { "Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag", ETag: m.etag };
+      if (req.headers["if-none-match"] === m.etag) res.writeHead(304, headers).end();
+      else res.writeHead(200, { ...headers, "Content-Type": "application/json" }).end(m.body);
+      return;
+    }
+    const up = request(`http://${serveAddr}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    // The server is down: the connection fails, as a network would.
+    up.on("error", () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+  proxyURL = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+
+  const keys = JSON.parse(readFileSync(join(dir, "it.pub"), "utf8"));
+  const id = execFileSync("node", ["-e", `
+    const k = require("fs").readFileSync(${JSON.stringify(resolve("manifest-key.txt"))}, "utf8").trim();
+    const hex = require("crypto").createHash("sha256").update(Buffer.from(k, "base64")).digest("hex").slice(0, 32);
+    process.stdout.write([...hex].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join(""));`]).toString();
+  mkdirSync(policyDir, { recursive: true });
+  writeFileSync(
+    policyFile,
+    JSON.stringify({
+      "3rdparty": {
+        extensions: {
+          [id]: { serverUrl: proxyURL, channel: "stable", trustedKeys: keys, pollMinutes: 60, officialAccounts: { linkedin: ["E2E County Council"] }, allowAccountOverride: false },
+        },
+      },
+    }),
+  );
+
+  ({ server: fixtures, base } = await h.serveFixtures());
+  context = await h.launch(join(dir, "profile"));
+  assert.equal(h.extensionId(context), id, "the manifest's key fixes the id the policy names");
+  popup = await context.newPage();
+  await popup.goto(`chrome-extension://${id}/popup.html`);
+});
+
+after(async () => {
+  rmSync(policyFile, { force: true });
+  await context?.close();
+  await stopServe();
+  await new Promise((r) => (proxy ? proxy.close(r) : r(undefined)));
+  await new Promise((r) => (fixtures ? fixtures.close(r) : r(undefined)));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Waits until the engine uses this version from the server. */
+async function untilVersion(version: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const b = await bundleNow().catch(() => undefined);
+    if (b?.source === "server" && b.version === version) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.deepEqual(await bundleNow(), { version, source: "server" }, `version ${version} from the server`);
+}
+
+test("managed: the policy file sets the server, channel and keys, and staff cannot change them", async () => {
+  // Managed storage can take seconds at start; the first bundle comes once it is read.
+  for (let i = 0; i < 30 && (await bundleNow()).source !== "server"; i++) await checkNow().then(() => new Promise((r) => setTimeout(r, 300)));
+  await untilVersion(1);
+
+  const options = await context.newPage();
+  await options.goto(`chrome-extension://${h.extensionId(context)}/options.html`);
+  const server = options.locator("#f-serverUrl");
+  assert.equal(await server.inputValue(), proxyURL);
+  assert.ok(await server.isDisabled(), "a managed setting is locked");
+  assert.ok(await options.locator("#f-allowAccountOverride").isDisabled());
+  assert.ok(!(await options.getByText("set by your organisation").first().isHidden()));
+  await options.close();
+
+  await popup.reload();
+  await popup.getByText("Rules: default, version 1").waitFor();
+  assert.ok(await popup.locator("input[type=radio]").first().isDisabled(), "staff cannot choose the account when IT says so");
+});
+
+test("update: version 2 is picked up after a publish, and warns", async () => {
+  assert.equal(await zebrafishFlagged(), false);
+  publish(sign(2, true));
+  await popup.getByRole("button", { name: "Check for new rules" }).click();
+  await popup.getByText("Rules: default, version 2").waitFor();
+  await untilVersion(2);
+  assert.equal(await zebrafishFlagged(), true);
+  assert.equal(await popup.locator("#error").textContent(), "");
+});
+
+test("tampered: an envelope altered on the way is refused and version 2 keeps warning", async () => {
+  const env = JSON.parse(envelopes[2]!);
+  const payload = JSON.parse(Buffer.from(env.payload, "base64").toString("utf8"));
+  payload.version = 3;
+  payload.bundle.version = 3;
+  payload.bundle.rules = payload.bundle.rules.filter((r: { id: string }) => r.id !== "e2e-zebrafish");
+  env.payload = Buffer.from(JSON.stringify(payload)).toString("base64");
+  mode = { kind: "serve", body: JSON.stringify(env), etag: '"tampered"' };
+  const status = await checkNow();
+  assert.match(status.error ?? "", /refused: .*no valid signature by a trusted key/);
+  await untilVersion(2);
+  assert.equal(await zebrafishFlagged(), true);
+  await popup.reload();
+  assert.match((await popup.locator("#error").textContent()) ?? "", /no valid signature/);
+});
+
+test("rollback: an older, validly signed version is refused", async () => {
+  mode = { kind: "serve", body: envelopes[1]!, etag: '"replayed-v1"' };
+  const status = await checkNow();
+  assert.match(status.error ?? "", /version 1 is not above version 2.*rollback/);
+  await untilVersion(2);
+  assert.equal(await zebrafishFlagged(), true);
+});
+
+test("expired: a bundle past its expiry is refused", async () => {
+  mode = { kind: "pass" };
+  publish(sign(3, false, "2s"));
+  await new Promise((r) => setTimeout(r, 2500));
+  const status = await checkNow();
+  assert.match(status.error ?? "", /expired/);
+  await untilVersion(2);
+  assert.equal(await zebrafishFlagged(), true);
+});
+
+test("offline: with the server stopped, the extension keeps working from its cache", async () => {
+  await stopServe();
+  const status = await checkNow();
+  assert.match(status.error ?? "", /could not be reached/);
+  // A new offscreen document starts on the built-in rules and must be
+  // given the kept bundle, with no server to ask.
+  const sw = context.serviceWorkers()[0]!;
+  await sw.evaluate(() => chrome.offscreen.closeDocument());
+  assert.equal(await zebrafishFlagged(), true, "the kept version 2 warns");
+  await untilVersion(2);
+});
