@@ -2,7 +2,7 @@
 // Chromium with the test build loaded, and ways to type into a fixture's
 // editor and read what Heed drew.
 import { createServer, type Server } from "node:http";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 
@@ -10,6 +10,10 @@ export const root = process.env.HEED_ROOT ?? resolve(process.cwd(), "..");
 export const extensionDir = resolve(root, "dist/extension-test");
 const fixtures = resolve(process.cwd(), ".build/fixtures");
 const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+/** The managed policy file the update tests write (and every run clears
+ *  first, in case a killed run left it behind). */
+export const policyFile = "/etc/chromium/policies/managed/heed-e2e.json";
 
 export type Kind = "textarea" | "lexical" | "draft" | "quill";
 export const editorSelector: Record<Kind, string> = {
@@ -44,7 +48,8 @@ export async function serveFixtures(): Promise<{ server: Server; base: string }>
 }
 
 /** Chromium, headless, with a fresh profile and the test build loaded; waits for its service worker. */
-export async function launch(profile: string): Promise<BrowserContext> {
+export async function launch(profile: string, keepPolicy = false): Promise<BrowserContext> {
+  if (!keepPolicy) rmSync(policyFile, { force: true });
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,

@@ -11,14 +11,14 @@ import { createServer, request, type Server } from "node:http";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as netServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 
 import * as h from "./harness";
 
 const heed = resolve(h.root, "bin/heed");
-const policyDir = "/etc/chromium/policies/managed";
-const policyFile = join(policyDir, "heed-e2e.json");
+const policyFile = h.policyFile;
+const policyDir = dirname(policyFile);
 
 let dir = "";
 let fixtures: Server;
@@ -162,7 +162,7 @@ before(async () => {
   );
 
   ({ server: fixtures, base } = await h.serveFixtures());
-  context = await h.launch(join(dir, "profile"));
+  context = await h.launch(join(dir, "profile"), true);
   assert.equal(h.extensionId(context), id, "the manifest's key fixes the id the policy names");
   popup = await context.newPage();
   await popup.goto(`chrome-extension://${id}/popup.html`);
