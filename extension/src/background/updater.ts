@@ -26,6 +26,7 @@ export interface UpdateStatus {
 export const lastGoodKey = "lastGood";
 export const statusKey = "status";
 export const alarmName = "heed-poll";
+const fetchTimeoutMs = 30_000;
 
 /** Sends one message to the offscreen document, which must be listening. */
 export type ToOffscreen = (msg: InstallRequest) => Promise<InstallResponse | undefined>;
@@ -109,7 +110,8 @@ export class Updater {
     const same = good?.url === url ? good : undefined;
     let res: Response;
     try {
-      res = await fetch(url, { cache: "no-store", headers: same?.etag ? { "If-None-Match": same.etag } : {} });
+      // A server that hangs must not hold every later check behind this one.
+      res = await fetch(url, { cache: "no-store", headers: same?.etag ? { "If-None-Match": same.etag } : {}, signal: AbortSignal.timeout(fetchTimeoutMs) });
     } catch (err) {
       await setStatus({ checkedAt, error: `the server could not be reached (${err instanceof Error ? err.message : String(err)}); the rules in use stay` });
       return this.status();
@@ -122,7 +124,13 @@ export class Updater {
       await setStatus({ checkedAt, error: `the server answered ${res.status} for ${url}; the rules in use stay` });
       return this.status();
     }
-    const envelope = await res.text();
+    let envelope: string;
+    try {
+      envelope = await res.text();
+    } catch (err) {
+      await setStatus({ checkedAt, error: `the answer from the server broke off (${err instanceof Error ? err.message : String(err)}); the rules in use stay` });
+      return this.status();
+    }
     const minVersion = same?.version ?? 0;
     const answer = await this.toOffscreen({ type: "heed:install", envelope, keys: s.trustedKeys, minVersion });
     if (!answer || answer.error) {
