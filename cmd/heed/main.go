@@ -32,6 +32,7 @@ Usage:
   heed serve                   serve signed bundles to extensions (bundle server)
   heed publish SIGNED          publish a signed bundle to a server's channel
   heed rollback --to N         serve version N's content again as a new version
+  heed diff OLD NEW            what changes for staff between two bundles
 
 Run "heed COMMAND -h" for a command's flags. With no bundle given, heed uses
 the built-in default bundle.
@@ -78,6 +79,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		"serve":    cmdServe,
 		"publish":  cmdPublish,
 		"rollback": cmdRollback,
+		"diff":     cmdDiff,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {

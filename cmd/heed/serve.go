@@ -309,8 +309,10 @@ func cmdPublish(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 	tokenFile := fs.String("token-file", envOr("HEED_TOKEN_FILE", ""), "a file holding the admin token (or $HEED_TOKEN_FILE)")
 	yes := fs.Bool("yes", false, "publish without asking (for scripts)")
 	note := fs.String("note", "", "a note kept with the release")
+	var corpora stringList
+	fs.Var(&corpora, "corpus", "a corpus to show changed verdicts on before asking; repeat for several (default: the built-in bundle's corpora)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: heed publish --server URL --channel C --token-file F [--yes] SIGNED\n\nShows what a signed bundle replaces, asks, and publishes it.")
+		fmt.Fprintln(stderr, "usage: heed publish --server URL --channel C --token-file F [--yes] SIGNED\n\nShows what a signed bundle changes against the version live on the channel\n(as heed diff), asks, and publishes it.")
 		fs.PrintDefaults()
 	}
 	pos, err := parseInterspersed(fs, args)
@@ -338,7 +340,11 @@ func cmdPublish(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 	}
 	if len(rels) > 0 {
 		fmt.Fprintf(stdout, "channel %s now serves %s\n", *channel, describe(rels[0]))
-		fmt.Fprintf(stdout, "this replaces it with %s version %d (expires %s)\n", p.Name, p.Version, p.Expires)
+		fmt.Fprintf(stdout, "this replaces it with %s version %d (expires %s)\n\n", p.Name, p.Version, p.Expires)
+		if err := diffAgainstLive(stdout, c, rels[0].Version, pos[0], &p.Bundle, corpora); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout)
 	} else {
 		fmt.Fprintf(stdout, "channel %s is new: this publishes %s version %d (expires %s)\n", *channel, p.Name, p.Version, p.Expires)
 	}

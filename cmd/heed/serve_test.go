@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -189,3 +190,35 @@ func TestPublishAndRollbackThroughTheCLI(t *testing.T) {
 }
 
 func first(code int, _, _ string) int { return code }
+
+// Before it asks, publish shows what changes for staff against the live
+// version, as heed diff does.
+func TestPublishShowsTheDiffAgainstTheLiveVersion(t *testing.T) {
+	dir, _, _ := serveFixture(t)
+	p := startServe(t, dir, freeAddr(t))
+	key, tokens := filepath.Join(dir, "k.key"), filepath.Join(dir, "tokens")
+	signed := map[string]string{}
+	for _, side := range []string{"old", "new"} {
+		built := filepath.Join(dir, side+".json")
+		signed[side] = built + ".signed"
+		require.Equal(t, 0, first(heed(t, "", "build", "../../testdata/diff/"+side, "-o", built)))
+		require.Equal(t, 0, first(heed(t, "", "sign", "--key", key, built, "-o", signed[side])))
+	}
+	code, out, errOut := heed(t, "", "publish", "--server", p.url, "--channel", "diff", "--token-file", tokens, "--yes", signed["old"])
+	require.Equal(t, 0, code, errOut)
+	assert.NotContains(t, out, "Rules, lexicons and settings", "nothing live to compare with")
+
+	code, out, errOut = heed(t, "n\n", "publish", "--server", p.url, "--channel", "diff", "--token-file", tokens,
+		"--corpus", "../../testdata/diff/new/corpus/posts.jsonl", signed["new"])
+	assert.Equal(t, 1, code, "answered no")
+	assert.Contains(t, errOut, "not published")
+	for _, want := range []string{
+		"small version 1 -> small version 2",
+		"removed  rule passwords (credentials, critical)",
+		"changed  rule swearing (severity: warning -> critical; examples)",
+		"newly flagged     ../../testdata/diff/new/corpus/posts.jsonl:4 client",
+	} {
+		assert.Contains(t, out, want)
+	}
+	assert.Less(t, strings.Index(out, "Rules, lexicons"), strings.Index(out, "Publish? [y/N]"), "the diff comes before the question")
+}
