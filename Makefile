@@ -24,8 +24,14 @@ dist/heed.wasm: $(WASM)
 dist/default.json: $(BIN)
 	mkdir -p dist && $(BIN) build bundles/default -o $@
 
-# The binary embeds the module and the default bundle.
-$(BIN): $(WASM) $(shell find cmd engine bundles -name '*.go' -o -name '*.yaml' -o -name '*.jsonl' -o -name 'TZ*' 2>/dev/null) go.mod go.sum
+# The playground page heed serve shows at /, built from the extension's
+# code (its warning overlay and engine loader) and embedded in the binary.
+PLAYGROUND := server/playground/dist/playground.js
+$(PLAYGROUND): extension/node_modules/.package-lock.json $(shell find extension/src -name '*.ts' -o -name '*.html' -o -name '*.css' 2>/dev/null) extension/scripts/build-playground.mjs
+	cd extension && npm run --silent build:playground
+
+# The binary embeds the module, the default bundle and the playground.
+$(BIN): $(WASM) $(PLAYGROUND) $(shell find cmd engine bundles -name '*.go' -o -name '*.yaml' -o -name '*.jsonl' -o -name 'TZ*' 2>/dev/null) go.mod go.sum
 	$(GO) build -o $(BIN) ./cmd/heed
 
 # The main job on built-in defaults: the bundle server on 127.0.0.1:8080

@@ -43,5 +43,6 @@ version=$(date +%s)
 "$HEED" sign --key "$STATE/dev.key" "$STATE/default.json" -o "$STATE/default.signed.json" 2>/dev/null
 "$HEED" publish --server "http://$ADDR" --channel stable --token-file "$STATE/admin-tokens" --yes \
 	--note "make run" "$STATE/default.signed.json"
+echo "Playground: http://$ADDR/  (type a post; pick the built-in rules or a published version)"
 echo "Serving http://$ADDR/v1/channels/stable/bundle (logs in $STATE/serve.log). Ctrl-C stops."
 wait $server

@@ -21,10 +21,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mailru/easyjson/jwriter"
+
 	"github.com/heed-dev/heed/engine/envelope"
 	"github.com/heed-dev/heed/server"
 	"github.com/heed-dev/heed/server/boltstore"
 	"github.com/heed-dev/heed/server/httpapi"
+	"github.com/heed-dev/heed/server/playground"
+	"github.com/heed-dev/heed/wasm"
 )
 
 // envList is a repeatable flag that defaults to an environment variable
@@ -78,9 +82,18 @@ func cmdServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	defer store.Close()
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	api := httpapi.New(&server.Publisher{Store: store, Trusted: trusted}, tokens, httpapi.Options{Log: log, MaxBundleBytes: *maxBytes})
+	page, err := playgroundHandler()
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", api)
+	mux.Handle("GET /{$}", page)
+	mux.Handle("GET /playground/", page)
+	mux.Handle("GET /favicon.ico", page)
 	srv := &http.Server{
 		Addr:              *addr,
-		Handler:           api,
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		// Long polls wait up to httpapi.MaxWait.
@@ -98,6 +111,9 @@ func cmdServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("serving", "addr", ln.Addr().String(), "data", *data, "tokens", tokens.Len(), "trusted_keys", len(trusted))
 	fmt.Fprintf(stdout, "heed serve: listening on http://%s\n", ln.Addr())
+	if playground.Built() {
+		fmt.Fprintf(stdout, "heed serve: playground at http://%s/\n", ln.Addr())
+	}
 	select {
 	case err := <-errc:
 		return &exitError{code: 1, err: err}
@@ -419,4 +435,24 @@ func cmdRollback(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "published %s to %s\n", describe(rel), *channel)
 	return nil
+}
+
+// playgroundHandler serves the playground page with the module this binary
+// runs and the built-in bundle, built as heed build writes it.
+func playgroundHandler() (http.Handler, error) {
+	module, err := wasm.Module()
+	if err != nil {
+		return nil, fmt.Errorf("playground: %w", err)
+	}
+	b, err := loadBundle("")
+	if err != nil {
+		return nil, fmt.Errorf("playground: %w", err)
+	}
+	w := jwriter.Writer{}
+	b.bundle.MarshalEasyJSON(&w)
+	data, err := w.BuildBytes()
+	if err != nil {
+		return nil, fmt.Errorf("playground: encoding the built-in bundle: %w", err)
+	}
+	return playground.Handler(module, data), nil
 }

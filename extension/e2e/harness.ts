@@ -1,15 +1,17 @@
 // What the browser tests share: a loopback server for the fixture pages,
 // Chromium with the test build loaded, and ways to type into a fixture's
 // editor and read what Heed drew.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:http";
-import { existsSync, readFileSync, rmSync } from "node:fs";
-import { extname, resolve } from "node:path";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as netServer } from "node:net";
+import { extname, join, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 
 export const root = process.env.HEED_ROOT ?? resolve(process.cwd(), "..");
 export const extensionDir = resolve(root, "dist/extension-test");
 const fixtures = resolve(process.cwd(), ".build/fixtures");
-const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+export const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 /** The managed policy file the update tests write (and every run clears
  *  first, in case a killed run left it behind). */
@@ -127,4 +129,72 @@ export async function cardTitles(page: Page): Promise<string[]> {
 /** The extension's id, from its service worker's address. */
 export function extensionId(context: BrowserContext): string {
   return new URL(context.serviceWorkers()[0]!.url()).host;
+}
+
+/** A real `heed serve` on loopback, with its own signing key and admin token. */
+export class HeedServer {
+  readonly heed = resolve(root, "bin/heed");
+  addr = "";
+  private proc: ChildProcess | null = null;
+
+  constructor(readonly dir: string) {}
+
+  /** Makes the key and token on first start, and waits for /healthz. */
+  async start(): Promise<void> {
+    if (!existsSync(join(this.dir, "it.key"))) {
+      execFileSync(this.heed, ["keygen", "-o", join(this.dir, "it")], { stdio: "ignore" });
+      writeFileSync(join(this.dir, "tokens"), "it e2e-admin-token-0123456789abcdef\n", { mode: 0o600 });
+    }
+    this.addr ||= `127.0.0.1:${await freePort()}`;
+    const args = ["serve", "--addr", this.addr, "--data", join(this.dir, "data"), "--admin-token-file", join(this.dir, "tokens"), "--trusted-key", join(this.dir, "it.pub")];
+    this.proc = spawn(this.heed, args, { stdio: ["ignore", "ignore", "inherit"] });
+    for (let i = 0; i < 100; i++) {
+      if (await fetch(`${this.url}/healthz`).then((r) => r.ok, () => false)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error("heed serve did not start");
+  }
+
+  get url(): string {
+    return `http://${this.addr}`;
+  }
+
+  /** The trusted keys, as the extension's policy takes them. */
+  keys(): unknown {
+    return JSON.parse(readFileSync(join(this.dir, "it.pub"), "utf8"));
+  }
+
+  async stop(): Promise<void> {
+    const p = this.proc;
+    if (!p || p.exitCode !== null) return;
+    const exited = new Promise((r) => p.once("exit", r));
+    p.kill("SIGTERM");
+    await exited;
+  }
+
+  /** Signs a built bundle (heed sign); returns the envelope's path. */
+  sign(built: string, ttl = "720h"): string {
+    const out = `${built}.signed`;
+    execFileSync(this.heed, ["sign", "--key", join(this.dir, "it.key"), "--ttl", ttl, built, "-o", out], { stdio: "ignore" });
+    return out;
+  }
+
+  /** Builds a bundle source folder (heed build) into dir; returns its path. */
+  build(src: string, name: string): string {
+    const out = join(this.dir, `${name}.json`);
+    execFileSync(this.heed, ["build", src, "-o", out], { stdio: "ignore" });
+    return out;
+  }
+
+  publish(signed: string, channel = "stable"): void {
+    execFileSync(this.heed, ["publish", "--server", this.url, "--channel", channel, "--token-file", join(this.dir, "tokens"), "--yes", signed], { stdio: "ignore" });
+  }
+}
+
+async function freePort(): Promise<number> {
+  const s = netServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
 }

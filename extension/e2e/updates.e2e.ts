@@ -6,17 +6,15 @@
 // key, written before launch and removed after.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createServer, request, type Server } from "node:http";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer as netServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 
 import * as h from "./harness";
 
-const heed = resolve(h.root, "bin/heed");
 const policyFile = h.policyFile;
 const policyDir = dirname(policyFile);
 
@@ -25,41 +23,13 @@ let fixtures: Server;
 let base = "";
 let proxy: Server;
 let proxyURL = "";
-let serve: ChildProcess | null = null;
-let serveAddr = "";
+let heed: h.HeedServer;
 let context: BrowserContext;
 let popup: Page;
 const envelopes: Record<string, string> = {};
 
 /** What the proxy does with the next requests for the channel's bundle. */
 let mode: { kind: "pass" } | { kind: "serve"; body: string; etag: string } = { kind: "pass" };
-
-async function freePort(): Promise<number> {
-  const s = netServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function startServe(): Promise<void> {
-  serve = spawn(heed, ["serve", "--addr", serveAddr, "--data", join(dir, "data"), "--admin-token-file", join(dir, "tokens"), "--trusted-key", join(dir, "it.pub")], {
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`http://${serveAddr}/healthz`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("heed serve did not start");
-}
-
-async function stopServe(): Promise<void> {
-  if (!serve || serve.exitCode !== null) return;
-  const exited = new Promise((r) => serve!.once("exit", r));
-  serve.kill("SIGTERM");
-  await exited;
-}
 
 /** A built bundle at this version; with extra, it also flags "zebrafish". */
 function bundleFile(version: number, extra: boolean): string {
@@ -86,14 +56,13 @@ function bundleFile(version: number, extra: boolean): string {
 }
 
 function sign(version: number, extra: boolean, ttl = "720h"): string {
-  const out = join(dir, `v${version}.signed.json`);
-  execFileSync(heed, ["sign", "--key", join(dir, "it.key"), "--ttl", ttl, bundleFile(version, extra), "-o", out]);
+  const out = heed.sign(bundleFile(version, extra), ttl);
   envelopes[version] = readFileSync(out, "utf8");
   return out;
 }
 
 function publish(file: string): void {
-  execFileSync(heed, ["publish", "--server", `http://${serveAddr}`, "--channel", "stable", "--token-file", join(dir, "tokens"), "--yes", file], { stdio: "ignore" });
+  heed.publish(file);
 }
 
 /** The bundle the engine uses now, as the popup asks for it. */
@@ -119,10 +88,8 @@ async function zebrafishFlagged(): Promise<boolean> {
 before(async () => {
   if (process.getuid?.() !== 0) throw new Error(`writing ${policyFile} needs root (CI runs as root); run make e2e as root`);
   dir = mkdtempSync(resolve(tmpdir(), "heed-updates-"));
-  execFileSync(heed, ["keygen", "-o", join(dir, "it")], { stdio: "ignore" });
-  writeFileSync(join(dir, "tokens"), "it e2e-admin-token-0123456789abcdef\n", { mode: 0o600 });
-  serveAddr = `127.0.0.1:${await freePort()}`;
-  await startServe();
+  heed = new h.HeedServer(dir);
+  await heed.start();
   publish(sign(1, false));
 
   proxy = createServer((req, res) => {
@@ -133,7 +100,7 @@ before(async () => {
       else res.writeHead(200, { ...headers, "Content-Type": "application/json" }).end(m.body);
       return;
     }
-    const up = request(`http://${serveAddr}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
+    const up = request(`${heed.url}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers);
       r.pipe(res);
     });
@@ -144,7 +111,7 @@ before(async () => {
   await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
   proxyURL = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
 
-  const keys = JSON.parse(readFileSync(join(dir, "it.pub"), "utf8"));
+  const keys = heed.keys();
   const id = execFileSync("node", ["-e", `
     const k = require("fs").readFileSync(${JSON.stringify(resolve("manifest-key.txt"))}, "utf8").trim();
     const hex = require("crypto").createHash("sha256").update(Buffer.from(k, "base64")).digest("hex").slice(0, 32);
@@ -171,7 +138,7 @@ before(async () => {
 after(async () => {
   rmSync(policyFile, { force: true });
   await context?.close();
-  await stopServe();
+  await heed?.stop();
   await new Promise((r) => (proxy ? proxy.close(r) : r(undefined)));
   await new Promise((r) => (fixtures ? fixtures.close(r) : r(undefined)));
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -251,7 +218,7 @@ test("expired: a bundle past its expiry is refused", async () => {
 });
 
 test("offline: with the server stopped, the extension keeps working from its cache", async () => {
-  await stopServe();
+  await heed.stop();
   const status = await checkNow();
   assert.match(status.error ?? "", /could not be reached/);
   // A new offscreen document starts on the built-in rules and must be
