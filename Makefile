@@ -93,17 +93,15 @@ chromium:
 e2e: build chromium
 	cd extension && CHROMIUM=$(CHROMIUM) npm run --silent e2e
 
-# Benchmarks: the engine natively (280 and 3,000 characters, lexicons as
-# they are and grown 10x and 100x), the module under wazero beside it, the
-# module in Node, cold starts and the module's memory after 100,000
-# evaluations.
-bench: build extension-deps
-	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./engine/ | tee bench.out
-	$(GO) test -run '^$$' -bench 'Evaluate|ColdStart' -count 6 ./wasm/host/ | tee -a bench.out
-	$(GO) test -run '^$$' -bench 'LinearMemory' -benchtime 100000x ./wasm/host/ | tee -a bench.out
-	cd extension && npm run --silent bench | tee -a ../bench.out
-	@echo "module: $$(wc -c < dist/heed.wasm) bytes, $$(gzip -9 -c dist/heed.wasm | wc -c) gzipped"
-	$(GO) tool benchstat bench.out
+# Benchmarks, side by side in one run, and one table of medians, spread and
+# ratios (scripts/bench.sh; raw lines in bench.out): the engine natively,
+# under wazero and in Node; scaling with text and lexicon size; the peers
+# alex and obscenity on eval/dev.jsonl; keystroke-to-underline in Chromium;
+# heed serve against nginx with wrk (installed when missing).
+bench: build extension-deps chromium
+	BENCH_COUNT=$(BENCH_COUNT) CHROMIUM=$(CHROMIUM) scripts/bench.sh
+
+BENCH_COUNT ?= 6
 
 # A short fuzzing run of every fuzz target (FUZZTIME=10m for a long one).
 FUZZTIME ?= 30s

@@ -81,3 +81,22 @@ func BenchmarkCompileDefault(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkScaling is the default bundle over drafts of 100 to 30,000
+// characters: the time per byte (MB/s) should stay flat, cost growing
+// linearly with the text.
+func BenchmarkScaling(b *testing.B) {
+	ctx := engine.Context{Platform: "facebook", Surface: "post", Account: "unknown", Time: "2026-03-11T10:15:00+00:00"}
+	prog := grown(b, 1)
+	for _, n := range []int{100, 300, 1000, 3000, 10000, 30000} {
+		draft := benchtext.Draft(n)
+		b.Run(fmt.Sprintf("chars=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(n))
+			for b.Loop() {
+				if _, err := prog.Evaluate(draft, ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -4,12 +4,17 @@
 # wrk. Installs wrk and nginx (Debian) when missing; starts and stops its
 # own servers; leaves nothing running.
 #
-#   scripts/bench-server.sh [seconds]    (default 10)
+#   scripts/bench-server.sh [seconds] [rounds]    (default 10 s, 1 round)
+#
+# Besides the table it prints each round in Go's benchmark format, for
+# make bench's table:  BenchmarkServer/response=304/server=heed 1 R req/s
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
+rounds=${2:-1}
 need=()
 command -v wrk >/dev/null || need+=(wrk)
+command -v bc >/dev/null || need+=(bc)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 if [ ${#need[@]} -gt 0 ]; then
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
@@ -73,11 +78,19 @@ netag=$(curl -sI "$nurl" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2
 
 rps() { wrk -t2 -c64 -d"${secs}s" "$@" | awk '/Requests\/sec/{print $2}'; }
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-h304=$(rps -H "If-None-Match: $hetag" "$hurl")
-n304=$(rps -H "If-None-Match: $netag" "$nurl")
-hgz=$(rps -H "Accept-Encoding: gzip" "$hurl")
-ngz=$(rps -H "Accept-Encoding: gzip" "$nurl")
+# Rounds alternate the servers, so that noise on the shared machine falls
+# on both alike.
+for r in $(seq "$rounds"); do
+	h304=$(rps -H "If-None-Match: $hetag" "$hurl")
+	n304=$(rps -H "If-None-Match: $netag" "$nurl")
+	hgz=$(rps -H "Accept-Encoding: gzip" "$hurl")
+	ngz=$(rps -H "Accept-Encoding: gzip" "$nurl")
+	echo "BenchmarkServer/response=304/server=heed 1 $h304 req/s"
+	echo "BenchmarkServer/response=304/server=nginx 1 $n304 req/s"
+	echo "BenchmarkServer/response=gzip/server=heed 1 $hgz req/s"
+	echo "BenchmarkServer/response=gzip/server=nginx 1 $ngz req/s"
+done
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-26s %12s %12s %8s\n' "loopback, wrk -t2 -c64" "heed req/s" "nginx req/s" "ratio"
-printf '%-26s %12s %12s %8.2f\n' "304 revalidation" "$h304" "$n304" "$(echo "$h304 / $n304" | bc -l)"
+printf '%-26s %12s %12s %8.2f\n' "304 revalidation (last)" "$h304" "$n304" "$(echo "$h304 / $n304" | bc -l)"
 printf '%-26s %12s %12s %8.2f\n' "200 gzip ($(stat -c %s "$work/www/v1/channels/stable/bundle.gz") bytes)" "$hgz" "$ngz" "$(echo "$hgz / $ngz" | bc -l)"
