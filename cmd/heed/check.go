@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"time"
 	"unicode/utf16"
 
-	"github.com/mailru/easyjson/jlexer"
 	"github.com/mailru/easyjson/jwriter"
 
 	"github.com/heed-dev/heed/engine"
@@ -122,40 +120,21 @@ func failStatus(findings []engine.Finding, failRank int) error {
 	return nil
 }
 
-// eachLine reads JSON Lines posts and calls fn with each post, or with the
-// error that kept a line from being read. Blank lines are skipped.
+// eachLine reads JSON Lines posts from standard input (jsonl.Each), with
+// line numbers in the errors that kept a line from being read.
 func eachLine(r io.Reader, fn func(lineNo int, post *jsonl.Post, err error) error) error {
-	br := bufio.NewReaderSize(r, 64*1024)
-	lineNo := 0
-	for {
-		raw, readErr := br.ReadBytes('\n')
-		if len(raw) > 0 {
-			lineNo++
-			raw = bytes.TrimSpace(raw)
-			if len(raw) > 0 {
-				var post jsonl.Post
-				lx := jlexer.Lexer{Data: raw}
-				post.UnmarshalEasyJSON(&lx)
-				err := lx.Error()
-				if err == nil && !lx.Ok() {
-					err = fmt.Errorf("unreadable line")
-				}
-				if err != nil {
-					err = fmt.Errorf("line %d: %w", lineNo, err)
-					// Keep what id could be read, so the answer can be matched.
-				}
-				if err := fn(lineNo, &post, err); err != nil {
-					return err
-				}
-			}
+	var fnErr error
+	err := jsonl.Each(r, func(line int, post *jsonl.Post, err error) error {
+		if err != nil {
+			err = fmt.Errorf("line %d: %w", line, err)
 		}
-		if readErr == io.EOF {
-			return nil
-		}
-		if readErr != nil {
-			return fmt.Errorf("reading standard input: %w", readErr)
-		}
+		fnErr = fn(line, post, err)
+		return fnErr
+	})
+	if err != nil && fnErr == nil {
+		return fmt.Errorf("reading standard input: %w", err)
 	}
+	return err
 }
 
 func checkLines(prog bundletest.Evaluator, stdin io.Reader, stdout io.Writer, failRank int) error {

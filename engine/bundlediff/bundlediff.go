@@ -6,7 +6,6 @@
 package bundlediff
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -14,8 +13,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-
-	"github.com/mailru/easyjson/jlexer"
 
 	"github.com/heed-dev/heed/engine"
 	"github.com/heed-dev/heed/engine/bundletest"
@@ -224,32 +221,20 @@ type PostChange struct {
 // with both bundles and returns the posts whose verdict changes, how many
 // posts were compared, and the lines that could not be read or checked.
 func Posts(path string, r io.Reader, old, new bundletest.Evaluator) (changes []PostChange, compared int, problems []string) {
-	var out []PostChange
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 4*engine.MaxDraftBytes)
-	line := 0
-	for sc.Scan() {
-		line++
-		raw := bytes.TrimSpace(sc.Bytes())
-		if len(raw) == 0 {
-			continue
-		}
-		var post jsonl.Post
-		lx := jlexer.Lexer{Data: raw}
-		post.UnmarshalEasyJSON(&lx)
-		if err := lx.Error(); err != nil {
+	err := jsonl.Each(r, func(line int, post *jsonl.Post, err error) error {
+		if err != nil {
 			problems = append(problems, fmt.Sprintf("%s:%d: %v", path, line, err))
-			continue
+			return nil
 		}
 		before, err := old.Evaluate(post.Text, post.Context())
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("%s:%d: post %q, old bundle: %v", path, line, post.ID, err))
-			continue
+			return nil
 		}
 		after, err := new.Evaluate(post.Text, post.Context())
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("%s:%d: post %q, new bundle: %v", path, line, post.ID, err))
-			continue
+			return nil
 		}
 		compared++
 		b, a := worst(before), worst(after)
@@ -267,13 +252,14 @@ func Posts(path string, r io.Reader, old, new bundletest.Evaluator) (changes []P
 			default:
 				pc.Kind = SeverityChanged
 			}
-			out = append(out, pc)
+			changes = append(changes, pc)
 		}
+		return nil
+	})
+	if err != nil {
+		problems = append(problems, fmt.Sprintf("%s: %v", path, err))
 	}
-	if err := sc.Err(); err != nil {
-		problems = append(problems, fmt.Sprintf("%s:%d: %v", path, line+1, err))
-	}
-	return out, compared, problems
+	return changes, compared, problems
 }
 
 type verdict struct {

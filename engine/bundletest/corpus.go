@@ -1,15 +1,11 @@
 package bundletest
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 	"slices"
 	"sort"
 	"strings"
-
-	"github.com/mailru/easyjson/jlexer"
 
 	"github.com/heed-dev/heed/engine"
 	"github.com/heed-dev/heed/engine/jsonl"
@@ -78,31 +74,21 @@ func (r *Report) FalseAlarmRate() float64 {
 // read are reported with their line number and fail the corpus.
 func ScoreCorpus(path string, r io.Reader, ev Evaluator, targets *engine.CorpusTargets) *Report {
 	rep := &Report{Path: path, Categories: map[string]*Counts{}}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 4*engine.MaxDraftBytes)
-	line := 0
-	for sc.Scan() {
-		line++
-		raw := bytes.TrimSpace(sc.Bytes())
-		if len(raw) == 0 {
-			continue
-		}
-		var post jsonl.Post
-		lx := jlexer.Lexer{Data: raw}
-		post.UnmarshalEasyJSON(&lx)
-		if err := lx.Error(); err != nil {
+	err := jsonl.Each(r, func(line int, post *jsonl.Post, err error) error {
+		if err != nil {
 			rep.Errors = append(rep.Errors, fmt.Sprintf("%s:%d: %v", path, line, err))
-			continue
+			return nil
 		}
 		findings, err := ev.Evaluate(post.Text, post.Context())
 		if err != nil {
 			rep.Errors = append(rep.Errors, fmt.Sprintf("%s:%d: post %q: %v", path, line, post.ID, err))
-			continue
+			return nil
 		}
-		rep.score(&post, line, findings)
-	}
-	if err := sc.Err(); err != nil {
-		rep.Errors = append(rep.Errors, fmt.Sprintf("%s:%d: %v", path, line+1, err))
+		rep.score(post, line, findings)
+		return nil
+	})
+	if err != nil {
+		rep.Errors = append(rep.Errors, fmt.Sprintf("%s: %v", path, err))
 	}
 	rep.check(targets)
 	return rep
