@@ -97,9 +97,28 @@ function base64(s: string): Uint8Array {
   return out;
 }
 
+/** The parts of a bundle the loaders read. */
+export interface BundleParts {
+  rules?: BundleRule[];
+  settings?: { official_accounts?: string[] };
+}
+
+/**
+ * The bundle a built bundle's JSON or a signed envelope's JSON holds. The
+ * envelope is not verified here: the module verifies it when it loads it.
+ */
+export function bundleInside(json: string): BundleParts {
+  const parsed = JSON.parse(json) as BundleParts & Partial<Envelope>;
+  if (typeof parsed.payloadType === "string" && typeof parsed.payload === "string") {
+    return (JSON.parse(decoder.decode(base64(parsed.payload))) as { bundle?: BundleParts }).bundle ?? {};
+  }
+  return parsed;
+}
+
 /** One instance of the module with one bundle loaded. Not re-entrant. */
 export class HeedEngine {
   private rules: BundleRule[] = [];
+  private accounts: string[] = [];
   private block = 0;
   private blockSize = 0;
 
@@ -140,11 +159,7 @@ export class HeedEngine {
    * verifies an envelope and compiles the bundle, or says why not.
    */
   load(bundleJSON: string): LoadResult {
-    const parsed = JSON.parse(bundleJSON) as { rules?: BundleRule[] } & Partial<Envelope>;
-    const bundle =
-      typeof parsed.payloadType === "string" && typeof parsed.payload === "string"
-        ? (JSON.parse(decoder.decode(base64(parsed.payload))) as { bundle?: { rules?: BundleRule[] } }).bundle ?? {}
-        : parsed;
+    const bundle = bundleInside(bundleJSON);
     const answer = this.call(this.exports.heed_load, encoder.encode(bundleJSON));
     const result = JSON.parse(decoder.decode(answer)) as LoadResult;
     if (result.error) {
@@ -152,7 +167,13 @@ export class HeedEngine {
       throw new HeedError(detail ? `${result.error}: ${detail}` : result.error);
     }
     this.rules = bundle.rules ?? [];
+    this.accounts = bundle.settings?.official_accounts ?? [];
     return result;
+  }
+
+  /** The loaded bundle's official accounts (settings.official_accounts). */
+  get officialAccounts(): string[] {
+    return this.accounts;
   }
 
   /** Checks a draft; findings in order of where they start. */

@@ -44,10 +44,9 @@ function module(): Promise<WebAssembly.Module> {
   return compiled;
 }
 
-function configOf(bundleJSON: string, info: { name?: string; version?: number; expires?: string }, source: "built-in" | "server"): ConfigResponse {
-  const bundle = JSON.parse(bundleJSON) as { settings?: { official_accounts?: string[] } };
+function configOf(engine: HeedEngine, info: { name?: string; version?: number; expires?: string }, source: "built-in" | "server"): ConfigResponse {
   return {
-    officialAccounts: bundle.settings?.official_accounts ?? [],
+    officialAccounts: engine.officialAccounts,
     bundle: { name: info.name ?? "", version: info.version ?? 0, source, ...(info.expires ? { expires: info.expires } : {}) },
   };
 }
@@ -55,7 +54,7 @@ function configOf(bundleJSON: string, info: { name?: string; version?: number; e
 async function loadBuiltIn(): Promise<Loaded> {
   const [m, bundleText] = await Promise.all([module(), fetch("bundle.json").then((r) => r.text())]);
   const engine = await HeedEngine.create(m);
-  return { engine, config: configOf(bundleText, engine.load(bundleText), "built-in") };
+  return { engine, config: configOf(engine, engine.load(bundleText), "built-in") };
 }
 
 function loaded(): Promise<Loaded> {
@@ -64,13 +63,6 @@ function loaded(): Promise<Loaded> {
     throw err;
   });
   return loading;
-}
-
-/** The bundle inside a DSSE envelope, for its settings. */
-function payloadBundle(envelope: string): string {
-  const env = JSON.parse(envelope) as { payload: string };
-  const bytes = Uint8Array.from(atob(env.payload), (c) => c.charCodeAt(0));
-  return JSON.stringify((JSON.parse(new TextDecoder().decode(bytes)) as { bundle: unknown }).bundle);
 }
 
 async function install(req: Omit<InstallRequest, "type">): Promise<InstallResponse> {
@@ -85,7 +77,7 @@ async function install(req: Omit<InstallRequest, "type">): Promise<InstallRespon
   if (version <= req.minVersion) {
     throw new Error(`version ${version} is not above version ${req.minVersion}, the last accepted (a rollback)`);
   }
-  const next: Loaded = { engine: candidate, config: configOf(payloadBundle(req.envelope), info, "server") };
+  const next: Loaded = { engine: candidate, config: configOf(candidate, info, "server") };
   loading = Promise.resolve(next);
   return { name: info.name ?? "", version, ...(info.expires ? { expires: info.expires } : {}) };
 }

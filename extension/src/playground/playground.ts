@@ -3,7 +3,7 @@
 // running in this page, a context to choose, and the channel's published
 // versions or the built-in default to check against. Drafts stay in the
 // page: the engine runs here, and the server only hands out bundles.
-import { HeedEngine, type Finding } from "../engine/engine";
+import { bundleInside, HeedEngine, type Finding } from "../engine/engine";
 import { readField } from "../content/text";
 import { Overlay } from "../content/ui";
 
@@ -80,9 +80,7 @@ async function useBundle(): Promise<void> {
       if (!res.ok) throw new Error(`the server answered ${res.status}`);
       // The server verified the signature when the bundle was published;
       // the playground previews the bundle inside the envelope.
-      const env = (await res.json()) as { payload: string };
-      const payload = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(env.payload), (c) => c.charCodeAt(0)))) as { bundle: unknown };
-      const info = engine.load(JSON.stringify(payload.bundle));
+      const info = engine.load(JSON.stringify(bundleInside(await res.text())));
       status.textContent = `Rules: ${channel.value} ${info.name} version ${info.version}, ${info.rules} rules.`;
     }
   } catch (err) {
