@@ -47,7 +47,7 @@ samples: $(BIN)
 test: check-format vet staticcheck test-go test-bundles test-extension e2e
 
 check-format:
-	@out=$$(gofmt -l cmd engine bundles); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l cmd engine bundles server wasm internal); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 vet:
 	$(GO) vet ./...
@@ -107,14 +107,18 @@ BENCH_COUNT ?= 6
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzEvaluate$$' -fuzztime $(FUZZTIME) ./engine/
+	$(GO) test -run '^$$' -fuzz '^FuzzEvaluateLinear$$' -fuzztime $(FUZZTIME) ./engine/
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeBundle$$' -fuzztime $(FUZZTIME) ./engine/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseExample$$' -fuzztime $(FUZZTIME) ./engine/
 	$(GO) test -run '^$$' -fuzz '^FuzzLoadYAML$$' -fuzztime $(FUZZTIME) ./engine/source/
 	$(GO) test -run '^$$' -fuzz '^FuzzParity$$' -fuzztime $(FUZZTIME) ./wasm/host/
 
-# Regenerates the easyjson code after a change to the bundle model.
+# Regenerates the easyjson code after a change to the bundle model, and
+# the extension's copy of the facts Go and TypeScript share
+# (extension/src/shared/limits.gen.ts; a Go test fails while it is stale).
 generate:
 	$(GO) generate ./engine/...
+	$(GO) run ./internal/genlimits
 
 clean:
 	rm -rf bin dist bench.out

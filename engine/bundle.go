@@ -43,6 +43,13 @@ type Bundle struct {
 // FormatVersion is the schema version this engine reads.
 const FormatVersion = 1
 
+// MaxVersion is the highest version a bundle may carry: 2^53-1, the largest
+// integer a JavaScript number holds exactly, so the extension reads every
+// version the server stores as it was written. Versions run from 1 (0 is
+// an unversioned bundle, which cannot be signed) to MaxVersion; build,
+// sign, publish and load all refuse anything else.
+const MaxVersion int64 = 1<<53 - 1
+
 // Settings are the facts about one organisation that rules depend on.
 //
 //easyjson:json
@@ -201,6 +208,8 @@ type Conditions struct {
 }
 
 // Matcher is a node of a rule's match tree. Exactly one field is set.
+// Matchers nest at most MaxDepth deep (a rule's match or unless is depth
+// 1).
 //
 //easyjson:json
 type Matcher struct {
@@ -225,7 +234,9 @@ type Matcher struct {
 	Metric *Metric `json:"metric,omitempty" yaml:"metric,omitempty"`
 }
 
-// Near is proximity: A within Within words of B, in either order.
+// Near is proximity: A within Within words of B, in either order. Within
+// is 1 to MaxWithin. Its spans are every hit of A and of B that has a
+// partner in reach.
 //
 //easyjson:json
 type Near struct {
@@ -254,7 +265,7 @@ type Detector struct {
 }
 
 // ContextWords adjust a detector's score when any of them stands within
-// Within words of a hit.
+// Within words of a hit (1 to MaxWithin).
 //
 //easyjson:json
 type ContextWords struct {

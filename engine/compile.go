@@ -155,8 +155,8 @@ func Compile(b *Bundle) (*Program, error) {
 	if strings.TrimSpace(b.Name) == "" {
 		c.addf(root.key("name"), "a bundle needs a name")
 	}
-	if b.Version < 0 {
-		c.addf(root.key("version"), "version %d: must not be negative", b.Version)
+	if b.Version < 0 || b.Version > MaxVersion {
+		c.addf(root.key("version"), "version %d: want 0 (unversioned) to %d", b.Version, MaxVersion)
 	}
 	c.settings(root.key("settings"))
 	c.categories(root.key("categories"))
@@ -383,10 +383,10 @@ func (c *compiler) rule(at pointer, order int, r *Rule) {
 	cr.inCal = c.p.calendars[r.When.InCalendar]
 	cr.outCal = c.p.calendars[r.When.OutsideCalendar]
 	if r.Match != nil {
-		cr.match = c.matcher(at.key("match"), r.Match)
+		cr.match = c.matcher(at.key("match"), r.Match, 1)
 	}
 	if r.Unless != nil {
-		cr.unless = c.matcher(at.key("unless"), r.Unless)
+		cr.unless = c.matcher(at.key("unless"), r.Unless, 1)
 	}
 	c.examples(at.key("examples"), r.Examples)
 	c.p.rules = append(c.p.rules, cr)
@@ -451,7 +451,27 @@ func (c *compiler) examples(at pointer, ex Examples) {
 	}
 }
 
-func (c *compiler) matcher(at pointer, m *Matcher) *node {
+// MaxDepth is how deep matchers may nest: a rule's match or unless is at
+// depth 1, and each near, all, any or not puts its matchers one deeper.
+// Evaluation now costs each matcher about the draft's length whatever the
+// depth (near once multiplied it at each level: twelve deep took 24 GB),
+// so the bound is for the rest: a bundle, which the server takes from a
+// publisher and every browser then runs on every keystroke, cannot make
+// Compile and evaluation recurse without end, and rules stay readable.
+// The deepest rule shipped nests 5.
+const MaxDepth = 8
+
+// MaxWithin is the widest proximity, in words, of near and of a detector's
+// context words: about a paragraph. The widest shipped is 20; words
+// further apart than 50 are not "near", and for "anywhere in the post"
+// all says so.
+const MaxWithin = 50
+
+func (c *compiler) matcher(at pointer, m *Matcher, depth int) *node {
+	if depth > MaxDepth {
+		c.addf(at, "matcher at depth %d: matchers nest at most %d deep; split the rule, or flatten nested all and any", depth, MaxDepth)
+		return nil
+	}
 	set := 0
 	for _, has := range []bool{m.Lexicon != "", len(m.Terms) > 0, m.Pattern != "", m.Detector != nil, m.Near != nil, len(m.All) > 0, len(m.Any) > 0, m.Not != nil, m.Metric != nil} {
 		if has {
@@ -497,11 +517,11 @@ func (c *compiler) matcher(at pointer, m *Matcher) *node {
 	case m.Detector != nil:
 		return c.detector(at.key("detector"), m.Detector)
 	case m.Near != nil:
-		if m.Near.Within < 1 {
-			c.addf(at.key("near").key("within"), "within must be at least 1 word")
+		if m.Near.Within < 1 || m.Near.Within > MaxWithin {
+			c.addf(at.key("near").key("within"), "within %d: want 1 to %d words (for anywhere in the post, use all)", m.Near.Within, MaxWithin)
 		}
-		a := c.matcher(at.key("near").key("a"), &m.Near.A)
-		b := c.matcher(at.key("near").key("b"), &m.Near.B)
+		a := c.matcher(at.key("near").key("a"), &m.Near.A, depth+1)
+		b := c.matcher(at.key("near").key("b"), &m.Near.B, depth+1)
 		return &node{kind: kindNear, children: []*node{a, b}, within: m.Near.Within, ordered: m.Near.Ordered}
 	case len(m.All) > 0, len(m.Any) > 0:
 		kind, list, field := kindAll, m.All, "all"
@@ -510,11 +530,11 @@ func (c *compiler) matcher(at pointer, m *Matcher) *node {
 		}
 		n := &node{kind: kind}
 		for i := range list {
-			n.children = append(n.children, c.matcher(at.key(field).index(i), &list[i]))
+			n.children = append(n.children, c.matcher(at.key(field).index(i), &list[i], depth+1))
 		}
 		return n
 	case m.Not != nil:
-		return &node{kind: kindNot, children: []*node{c.matcher(at.key("not"), m.Not)}}
+		return &node{kind: kindNot, children: []*node{c.matcher(at.key("not"), m.Not, depth+1)}}
 	default:
 		mt := m.Metric
 		n := &node{kind: kindMetric, metric: mt.Kind, min: mt.Min, ignore: -1}
@@ -573,8 +593,8 @@ func (c *compiler) detector(at pointer, d *Detector) *node {
 		default:
 			c.addf(cat, "context words need a lexicon or terms")
 		}
-		if cw.Within < 1 {
-			c.addf(cat.key("within"), "within must be at least 1 word")
+		if cw.Within < 1 || cw.Within > MaxWithin {
+			c.addf(cat.key("within"), "within %d: want 1 to %d words", cw.Within, MaxWithin)
 		}
 		use.context = append(use.context, cu)
 	}

@@ -2,6 +2,9 @@ package engine_test
 
 import (
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -120,4 +123,78 @@ func TestRuleLinkMustBeHTTPSAndReachesTheFinding(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, fs, 1)
 	assert.Equal(t, b.Rules[0].Link, fs[0].Link)
+}
+
+func TestCompileBoundsWithin(t *testing.T) {
+	for _, within := range []int{0, engine.MaxWithin + 1, 1 << 40} {
+		b := minimal()
+		b.Rules[0].Match = &engine.Matcher{Near: &engine.Near{A: engine.Matcher{Lexicon: "swears"}, B: engine.Matcher{Terms: []string{"you"}}, Within: within}}
+		b.Rules[0].Unless = &engine.Matcher{Detector: &engine.Detector{Kind: "phone", Context: []engine.ContextWords{{Terms: []string{"call"}, Within: within, Score: 0.1}}}}
+		ps := problems(t, b)
+		assert.Contains(t, ps["/rules/0/match/near/within"], fmt.Sprintf("within %d: want 1 to %d words", within, engine.MaxWithin))
+		assert.Contains(t, ps["/rules/0/unless/detector/context/0/within"], fmt.Sprintf("within %d: want 1 to %d words", within, engine.MaxWithin))
+	}
+	b := minimal()
+	b.Rules[0].Match = &engine.Matcher{Near: &engine.Near{A: engine.Matcher{Lexicon: "swears"}, B: engine.Matcher{Terms: []string{"you"}}, Within: engine.MaxWithin}}
+	_, err := engine.Compile(b)
+	require.NoError(t, err)
+}
+
+func TestCompileBoundsNesting(t *testing.T) {
+	// nested returns a matcher depth levels deep, each kind of combinator
+	// in turn, and the pointer of its innermost matcher.
+	nested := func(depth int) (*engine.Matcher, string) {
+		m := engine.Matcher{Lexicon: "swears"}
+		var path []string
+		for d := 1; d < depth; d++ {
+			inner := m
+			switch d % 4 {
+			case 0:
+				m = engine.Matcher{Near: &engine.Near{A: inner, B: engine.Matcher{Terms: []string{"you"}}, Within: 3}}
+				path = append(path, "near/a")
+			case 1:
+				m = engine.Matcher{All: []engine.Matcher{{Terms: []string{"oh"}}, inner}}
+				path = append(path, "all/1")
+			case 2:
+				m = engine.Matcher{Any: []engine.Matcher{inner}}
+				path = append(path, "any/0")
+			case 3:
+				m = engine.Matcher{Not: &inner}
+				path = append(path, "not")
+			}
+		}
+		slices.Reverse(path)
+		return &m, strings.Join(path, "/")
+	}
+
+	b := minimal()
+	m, _ := nested(engine.MaxDepth)
+	b.Rules[0].Match = m
+	_, err := engine.Compile(b)
+	require.NoError(t, err, "the deepest nesting allowed compiles")
+
+	for _, field := range []string{"match", "unless"} {
+		b := minimal()
+		m, path := nested(engine.MaxDepth + 1)
+		if field == "match" {
+			b.Rules[0].Match = m
+		} else {
+			b.Rules[0].Unless = m
+		}
+		ps := problems(t, b)
+		want := fmt.Sprintf("/rules/0/%s/%s", field, path)
+		assert.Contains(t, ps[want], fmt.Sprintf("matcher at depth %d: matchers nest at most %d deep", engine.MaxDepth+1, engine.MaxDepth), "%v", ps)
+	}
+
+	// Twelve nested near, the bundle that once took 24 GB, is refused.
+	b = minimal()
+	deep := engine.Matcher{Lexicon: "swears"}
+	for range 12 {
+		deep = engine.Matcher{Near: &engine.Near{A: deep, B: engine.Matcher{Lexicon: "swears"}, Within: 5}}
+	}
+	b.Rules[0].Match = &deep
+	ps := problems(t, b)
+	assert.Contains(t, ps["/rules/0/match"+strings.Repeat("/near/a", engine.MaxDepth)], "matcher at depth 9")
+	assert.Contains(t, ps["/rules/0/match"+strings.Repeat("/near/a", engine.MaxDepth-1)+"/near/b"], "matcher at depth 9")
+	assert.Len(t, ps, 2, "nothing below the first level too deep is looked at")
 }

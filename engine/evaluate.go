@@ -17,7 +17,12 @@ import (
 // limit is far below it; anything longer is not a post.
 const MaxDraftBytes = 1 << 20
 
-// span is a match in bytes, with the tokens it covers.
+// span is a match in bytes, with the tokens it covers: tok0 is the token
+// at start (text.Tokens.TokenAt) and tok1 one past the token holding the
+// last byte (tok0 for an empty span). Every source of spans keeps to this,
+// so a span that starts later never has a smaller tok0 and one that ends
+// later never has a smaller tok1; near, context words and exceptions lean
+// on that to find neighbours by binary search instead of trying every pair.
 type span struct {
 	start, end int
 	tok0, tok1 int
@@ -39,6 +44,21 @@ type scratch struct {
 	lowerOK    bool
 	patDone    []bool
 	patSpans   [][]span
+	// byLexEnd holds a lexicon's hits ordered by end, made when context
+	// words first need them in a draft.
+	byLexEnd  [][]span
+	byEndDone []bool
+	// exceptMax[i] is the furthest end among except[:i+1], except being
+	// ordered by start: see excepted.
+	exceptMax []int
+	// nearA, nearB and nearMax are near's working copies of its sides.
+	nearA, nearB []span
+	nearMax      []int
+	ignored      []bool
+	// steps counts the units of work of an evaluation (spans visited,
+	// comparisons, probes of a binary search), so tests can show that it
+	// grows linearly with the draft without timing anything.
+	steps int
 }
 
 // result of a matcher: whether it matched, and its spans in the arena.
@@ -52,12 +72,14 @@ func (p *Program) getScratch() *scratch {
 		return s
 	}
 	return &scratch{
-		byLex:    make([][]span, p.lexicons),
-		det:      make([][]detect.Hit, len(p.detectors)),
-		detDone:  make([]bool, len(p.detectors)),
-		detSpans: make([][]span, len(p.detectors)),
-		patDone:  make([]bool, len(p.patterns)),
-		patSpans: make([][]span, len(p.patterns)),
+		byLex:     make([][]span, p.lexicons),
+		byLexEnd:  make([][]span, p.lexicons),
+		byEndDone: make([]bool, p.lexicons),
+		det:       make([][]detect.Hit, len(p.detectors)),
+		detDone:   make([]bool, len(p.detectors)),
+		detSpans:  make([][]span, len(p.detectors)),
+		patDone:   make([]bool, len(p.patterns)),
+		patSpans:  make([][]span, len(p.patterns)),
 	}
 }
 
@@ -100,6 +122,14 @@ func FindingOf(rule *Rule, spans []Span) Finding {
 // EvaluateHits is Evaluate without the rules' words: the same hits, in the
 // same order.
 func (p *Program) EvaluateHits(draft string, ctx Context) ([]RuleHit, error) {
+	s := p.getScratch()
+	defer p.scratch.Put(s)
+	return p.evaluate(s, draft, ctx)
+}
+
+// evaluate is EvaluateHits in s.
+func (p *Program) evaluate(s *scratch, draft string, ctx Context) ([]RuleHit, error) {
+	s.steps = 0
 	if err := CheckContext(ctx); err != nil {
 		return nil, err
 	}
@@ -121,8 +151,6 @@ func (p *Program) EvaluateHits(draft string, ctx Context) ([]RuleHit, error) {
 		return nil, nil
 	}
 
-	s := p.getScratch()
-	defer p.scratch.Put(s)
 	s.toks.Reset(draft)
 	s.hits = p.index.Match(&s.toks, &s.lexs, s.hits[:0])
 	for i := range s.byLex {
@@ -131,6 +159,12 @@ func (p *Program) EvaluateHits(draft string, ctx Context) ([]RuleHit, error) {
 	for _, h := range s.hits {
 		s.byLex[h.Lex] = append(s.byLex[h.Lex], span{start: h.Start, end: h.End, tok0: int(h.Tok0), tok1: int(h.Tok1)})
 	}
+	// Hits come in token order but for letters spelt out, which come
+	// last; near and context words want each lexicon's in order of start.
+	for i := range s.byLex {
+		sortByStart(s, s.byLex[i])
+	}
+	clear(s.byEndDone)
 	clear(s.detDone)
 	clear(s.patDone)
 	s.lowerOK = false
@@ -157,6 +191,7 @@ func (p *Program) EvaluateHits(draft string, ctx Context) ([]RuleHit, error) {
 				s.arena = s.arena[:0]
 				if u := p.eval(s, r.unless); u.ok {
 					s.except = append(s.except, s.arena[u.from:u.to]...)
+					indexExcept(s)
 				}
 				s.arena = s.arena[:0]
 				if res = p.eval(s, r.match); !res.ok {
@@ -250,13 +285,16 @@ func (p *Program) eval(s *scratch, n *node) result {
 	from := len(s.arena)
 	switch n.kind {
 	case kindLexicon:
+		s.steps += len(s.byLex[n.lex])
 		for _, sp := range s.byLex[n.lex] {
 			if !excepted(s, sp) {
 				s.arena = append(s.arena, sp)
 			}
 		}
 	case kindPattern:
-		for _, sp := range p.patternSpans(s, n.pattern) {
+		spans := p.patternSpans(s, n.pattern)
+		s.steps += len(spans)
+		for _, sp := range spans {
 			if !excepted(s, sp) {
 				s.arena = append(s.arena, sp)
 			}
@@ -283,20 +321,12 @@ func (p *Program) eval(s *scratch, n *node) result {
 		if swapped {
 			a, b = b, a
 		}
-		// The pairs are written after both sides, then moved down over
-		// them, so no copy of either side is needed.
-		pairs := len(s.arena)
-		for _, x := range s.arena[a.from:a.to] {
-			for _, y := range s.arena[b.from:b.to] {
-				if n.ordered && x.start > y.start {
-					continue
-				}
-				if tokenGap(x, y) <= n.within {
-					s.arena = append(s.arena, x, y)
-				}
-			}
-		}
-		s.arena = append(s.arena[:from], s.arena[pairs:]...)
+		// Both sides are copied out of the arena, so the result can be
+		// written over them.
+		as := append(s.nearA[:0], s.arena[a.from:a.to]...)
+		bs := append(s.nearB[:0], s.arena[b.from:b.to]...)
+		s.nearA, s.nearB = as, bs
+		s.arena = nearSpans(s, s.arena[:from], as, bs, n.within, n.ordered)
 	case kindAll:
 		for _, c := range n.children {
 			if !p.eval(s, c).ok {
@@ -335,13 +365,202 @@ func tokenGap(a, b span) int {
 	return 0
 }
 
-func excepted(s *scratch, sp span) bool {
-	for _, e := range s.except {
-		if e.start <= sp.start && sp.end <= e.end {
-			return true
+// nearSpans appends to out, in order of start and each once, every span of
+// as that stands within within words of a span of bs (before it, when
+// ordered) and every span of bs that stands so near a span of as: the
+// spans of all the pairs that qualify. Listing the pairs themselves, as
+// near once did, is quadratic: a draft of nothing but "labour vote for"
+// has a pair at every word, and a near around a near pairs the pairs
+// again (twelve deep took 24 GB). A finding merges the spans anyway, and
+// an exception or an outer near asks only whether a span is there, so
+// the result is the same for a fraction of the work.
+//
+// It sorts as and bs in place. A pair x of as and y of bs qualifies when
+// tokenGap(x, y) <= within, that is (tok0 <= tok1 in every span)
+//
+//	y.tok0 <= x.tok1+within  and  x.tok0 <= y.tok1+within
+//
+// and, when ordered, x.start <= y.start. Sorted by start, the spans are
+// also sorted by tok0, so each question is a search and a running maximum
+// of tok1: linear for spans in order, as they nearly always are, and
+// n log n at worst.
+func nearSpans(s *scratch, out, as, bs []span, within int, ordered bool) []span {
+	first := len(out)
+	sortByStart(s, as)
+	sortByStart(s, bs)
+	s.nearMax = runningMaxTok1(s, bs, runningMaxTok1(s, as, s.nearMax[:0]))
+	maxA, maxB := s.nearMax[:len(as)], s.nearMax[len(as):]
+	// The spans of each side are in order, so each answer is near the
+	// last: seek from it.
+	k := 0
+	for _, x := range as {
+		var ok bool
+		if ordered {
+			// The first y that starts at or after x has the smallest
+			// tok0 of all of them, and every one of them ends after x
+			// starts.
+			k = seek(s, len(bs), k, func(i int) bool { return bs[i].start >= x.start })
+			ok = k < len(bs) && bs[k].tok0 <= x.tok1+within
+		} else {
+			k = seek(s, len(bs), k, func(i int) bool { return bs[i].tok0 > x.tok1+within })
+			ok = k > 0 && maxB[k-1] >= x.tok0-within
+		}
+		if ok {
+			out = append(out, x)
 		}
 	}
-	return false
+	second := len(out)
+	k = 0
+	for _, y := range bs {
+		if ordered {
+			// Every x that starts at or before y begins no later than y
+			// does; only its end can be too far back.
+			k = seek(s, len(as), k, func(i int) bool { return as[i].start > y.start })
+		} else {
+			k = seek(s, len(as), k, func(i int) bool { return as[i].tok0 > y.tok1+within })
+		}
+		if k > 0 && maxA[k-1] >= y.tok0-within {
+			out = append(out, y)
+		}
+	}
+	// Both runs are in order; merged, the result is too, so a near around
+	// this one has nothing to sort. The first run moves to as, which is
+	// done with; the second is read from where it lies, always ahead of
+	// where the merge writes. A span on both sides (the same words in a
+	// and in b) is kept once, or a chain of near over the same words would
+	// carry one more copy at each level.
+	xs := append(as[:0], out[first:second]...)
+	ys := out[second:]
+	w, j := first, 0
+	put := func(sp span) {
+		if w == first || out[w-1] != sp {
+			out[w] = sp
+			w++
+		}
+	}
+	for _, x := range xs {
+		for j < len(ys) && cmpStart(ys[j], x) < 0 {
+			put(ys[j])
+			j++
+		}
+		put(x)
+	}
+	for ; j < len(ys); j++ {
+		put(ys[j])
+	}
+	s.steps += len(out) - first
+	return out[:w]
+}
+
+// runningMaxTok1 appends, for each span of spans, the largest tok1 of it
+// and those before it.
+func runningMaxTok1(s *scratch, spans []span, out []int) []int {
+	m := 0
+	for _, sp := range spans {
+		m = max(m, sp.tok1)
+		out = append(out, m)
+	}
+	s.steps += len(spans)
+	return out
+}
+
+// seek is search starting from a guess, hint: it gallops from there, so an
+// answer near the last one, as in a sweep over spans in order, costs a
+// probe or two rather than a whole binary search.
+func seek(s *scratch, n, hint int, f func(int) bool) int {
+	lo, hi := 0, n // the answer is in [lo, hi]
+	hint = min(max(hint, 0), n)
+	if hint < n && !probe(s, f, hint) {
+		lo = hint + 1
+		for step := 1; lo+step-1 < hi; step *= 2 {
+			if probe(s, f, lo+step-1) {
+				hi = lo + step - 1
+				break
+			}
+			lo += step
+		}
+	} else {
+		hi = hint
+		for step := 1; hi-step >= lo; step *= 2 {
+			if !probe(s, f, hi-step) {
+				lo = hi - step + 1
+				break
+			}
+			hi -= step
+		}
+	}
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if !probe(s, f, mid) {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+func probe(s *scratch, f func(int) bool, i int) bool {
+	s.steps++
+	return f(i)
+}
+
+// search is sort.Search, counting its probes as steps.
+func search(s *scratch, n int, f func(int) bool) int {
+	lo, hi := 0, n
+	for lo < hi {
+		s.steps++
+		mid := int(uint(lo+hi) >> 1)
+		if !f(mid) {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// sortByStart orders spans by start, then end; spans that arrive in order,
+// as most do, cost one comparison each.
+func sortByStart(s *scratch, spans []span) {
+	s.steps += len(spans)
+	if slices.IsSortedFunc(spans, cmpStart) {
+		return
+	}
+	slices.SortFunc(spans, func(a, b span) int {
+		s.steps++
+		return cmpStart(a, b)
+	})
+}
+
+func cmpStart(a, b span) int {
+	if a.start != b.start {
+		return a.start - b.start
+	}
+	return a.end - b.end
+}
+
+// indexExcept orders the exceptions and notes the furthest end so far at
+// each, for excepted.
+func indexExcept(s *scratch) {
+	sortByStart(s, s.except)
+	s.exceptMax = s.exceptMax[:0]
+	m := 0
+	for _, e := range s.except {
+		m = max(m, e.end)
+		s.exceptMax = append(s.exceptMax, m)
+	}
+	s.steps += len(s.except)
+}
+
+// excepted reports whether sp lies inside an exception: of those that start
+// at or before it, the one that reaches furthest must reach its end.
+func excepted(s *scratch, sp span) bool {
+	if len(s.except) == 0 {
+		return false
+	}
+	k := search(s, len(s.except), func(i int) bool { return s.except[i].start > sp.start })
+	return k > 0 && s.exceptMax[k-1] >= sp.end
 }
 
 func (p *Program) tokenSpan(s *scratch, start, end int) span {
@@ -395,23 +614,52 @@ func (p *Program) detectorSpans(s *scratch, use *detectorUse) {
 	for i, h := range s.det[use.slot] {
 		sp := s.detSpans[use.slot][i]
 		score := h.Score
+		s.steps++
 		for _, cu := range use.context {
-			for _, c := range s.byLex[cu.lex] {
-				// Words inside the hit are not its context: "Station"
-				// in "3 Station Road" says nothing about whose road it is.
-				if c.start < sp.end && sp.start < c.end {
-					continue
-				}
-				if tokenGap(sp, c) <= cu.within {
-					score += cu.score
-					break
-				}
+			if nearContext(s, sp, cu) {
+				score += cu.score
 			}
 		}
 		if score >= use.min-1e-9 && !excepted(s, sp) {
 			s.arena = append(s.arena, sp)
 		}
 	}
+}
+
+// nearContext reports whether a word of cu's lexicon stands within
+// cu.within words of sp, before or after it. Words inside the hit are not
+// its context: "Station" in "3 Station Road" says nothing about whose road
+// it is. So the word must end before sp starts, and then its tok0 is no
+// later than sp's and only its tok1 can be too far back (the latest-ending
+// such word is the nearest), or start after sp ends, and then only its
+// tok0 can be too far on (the earliest-starting is the nearest).
+func nearContext(s *scratch, sp span, cu contextUse) bool {
+	byStart := s.byLex[cu.lex]
+	if len(byStart) == 0 {
+		return false
+	}
+	byEnd := lexByEnd(s, cu.lex)
+	if k := search(s, len(byEnd), func(i int) bool { return byEnd[i].end > sp.start }); k > 0 && byEnd[k-1].tok1 >= sp.tok0-cu.within {
+		return true
+	}
+	k := search(s, len(byStart), func(i int) bool { return byStart[i].start >= sp.end })
+	return k < len(byStart) && byStart[k].tok0 <= sp.tok1+cu.within
+}
+
+// lexByEnd is lexicon lex's hits ordered by end, made once per draft.
+func lexByEnd(s *scratch, lex int) []span {
+	if !s.byEndDone[lex] {
+		s.byLexEnd[lex] = append(s.byLexEnd[lex][:0], s.byLex[lex]...)
+		slices.SortFunc(s.byLexEnd[lex], func(a, b span) int {
+			s.steps++
+			if a.end != b.end {
+				return a.end - b.end
+			}
+			return a.start - b.start
+		})
+		s.byEndDone[lex] = true
+	}
+	return s.byLexEnd[lex]
 }
 
 // metric appends the spans of a text measure: runs of all-capital words, or
@@ -436,20 +684,22 @@ func (p *Program) metric(s *scratch, n *node) {
 		}
 	case "caps_run":
 		toks := s.toks.List
+		// The words of the ignore lexicon's hits, marked once: looking
+		// each word up among the hits would be quadratic.
+		s.ignored = append(s.ignored[:0], make([]bool, len(toks))...)
+		if n.ignore >= 0 {
+			for _, h := range s.byLex[n.ignore] {
+				for i := h.tok0; i < h.tok1 && i < len(toks); i++ {
+					s.ignored[i] = true
+				}
+				s.steps += h.tok1 - h.tok0
+			}
+		}
 		counts := func(i int) bool {
+			s.steps++
 			// Postcodes, plates and codes are capitals with digits, not
 			// shouting.
-			if toks[i].Flags&text.AllCaps == 0 || toks[i].Flags&text.HasDigit != 0 {
-				return false
-			}
-			if n.ignore >= 0 {
-				for _, h := range s.byLex[n.ignore] {
-					if h.tok0 <= i && i < h.tok1 {
-						return false
-					}
-				}
-			}
-			return true
+			return toks[i].Flags&text.AllCaps != 0 && toks[i].Flags&text.HasDigit == 0 && !s.ignored[i]
 		}
 		for i := 0; i < len(toks); {
 			if !counts(i) {

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf16"
@@ -57,6 +58,63 @@ func FuzzEvaluate(f *testing.F) {
 				if i > 0 && sp.Start < fd.Spans[i-1].End {
 					t.Fatalf("finding %s spans overlap or are out of order: %+v", fd.Rule, fd.Spans)
 				}
+			}
+		}
+	})
+}
+
+// FuzzEvaluateLinear repeats a fuzzed piece of text into a draft of about
+// 4 KB and one four times as long, and checks that the work of evaluating
+// them (engine.Program.Steps, counted, not timed) grows no more than
+// maxGrowth times: linearly or n log n, never quadratically. The bundles
+// are the default one and a near of the piece's own words, nested as
+// deep and as wide as Compile allows, so that every word is a hit.
+func FuzzEvaluateLinear(f *testing.F) {
+	def := defaultProgram(f)
+	for _, s := range []string{
+		"labour vote for ",
+		"moby dick ",
+		"BBC NEWS ",
+		"call 07700 900614 the office ",
+		"f u c k ",
+		"Green Party's vote, ",
+		"YES!! ",
+		"Mr Evans, 3 Station Road IM1 4HB ",
+	} {
+		f.Add(s, uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, unit string, pick uint8) {
+		words := strings.Fields(unit)
+		if len(unit) > 64 || len(words) == 0 || !utf8.ValidString(unit) {
+			return
+		}
+		c := engine.Context{Platform: "facebook", Surface: "post", Account: engine.Accounts[int(pick)%len(engine.Accounts)], Time: "2026-01-14T19:00:00Z"}
+		progs := []*engine.Program{def}
+		// near of the piece's words, one inside another: a of each near
+		// is the one below it, b the next word.
+		m := engine.Matcher{Terms: []string{words[0]}}
+		for d := 1; d < engine.MaxDepth; d++ {
+			m = engine.Matcher{Near: &engine.Near{A: m, B: engine.Matcher{Terms: []string{words[d%len(words)]}}, Within: engine.MaxWithin, Ordered: pick&(1<<d) != 0}}
+		}
+		b := minimal()
+		b.Rules[0].Match = &m
+		if prog, err := engine.Compile(b); err == nil {
+			progs = append(progs, prog)
+		}
+		copies := 4096/len(unit) + 1
+		small, large := strings.Repeat(unit, copies), strings.Repeat(unit, 4*copies)
+		for _, prog := range progs {
+			n, err := prog.Steps(small, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n4, err := prog.Steps(large, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A little slack for the work every draft costs.
+			if float64(n4) > maxGrowth*float64(n)+64 {
+				t.Fatalf("%q repeated: %d steps for %d bytes, %d for %d: %.1f times", unit, n, len(small), n4, len(large), float64(n4)/float64(n))
 			}
 		}
 	})

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures heed serve against nginx serving the same signed envelope, on
 # loopback, in one run: 304 revalidations and full gzip responses, with
-# wrk. Installs wrk and nginx (Debian) when missing; starts and stops its
+# wrk; and heed serve's GET .../bundles/{version} of an older version
+# against its own GET .../bundle (releases are compressed once). Installs wrk and nginx (Debian) when missing; starts and stops its
 # own servers; leaves nothing running.
 #
 #   scripts/bench-server.sh [seconds] [rounds]    (default 10 s, 1 round)
@@ -37,12 +38,17 @@ bin/heed keygen -o "$work/k" 2>/dev/null
 echo "bench bench-token-0123456789abcdef" >"$work/tokens"
 bin/heed build bundles/default -o "$work/b.json" --version 1 2>/dev/null
 bin/heed sign --key "$work/k.key" "$work/b.json" -o "$work/bundle" 2>/dev/null
+bin/heed build bundles/default -o "$work/b2.json" --version 2 2>/dev/null
+bin/heed sign --key "$work/k.key" "$work/b2.json" -o "$work/bundle2" 2>/dev/null
 
 hp=$(port)
 bin/heed serve --addr "127.0.0.1:$hp" --data "$work/data" --admin-token-file "$work/tokens" --trusted-key "$work/k.pub" >/dev/null 2>&1 &
 pids+=($!)
 wait_port "$hp"
 bin/heed publish --server "http://127.0.0.1:$hp" --channel stable --token-file "$work/tokens" --yes "$work/bundle" >/dev/null
+# A second channel whose version 1 is no longer the latest.
+bin/heed publish --server "http://127.0.0.1:$hp" --channel old --token-file "$work/tokens" --yes "$work/bundle" >/dev/null
+bin/heed publish --server "http://127.0.0.1:$hp" --channel old --token-file "$work/tokens" --yes "$work/bundle2" >/dev/null
 
 # nginx serves the same bytes, with ETags and a precompressed copy.
 np=$(port)
@@ -85,12 +91,15 @@ for r in $(seq "$rounds"); do
 	n304=$(rps -H "If-None-Match: $netag" "$nurl")
 	hgz=$(rps -H "Accept-Encoding: gzip" "$hurl")
 	ngz=$(rps -H "Accept-Encoding: gzip" "$nurl")
+	hvgz=$(rps -H "Accept-Encoding: gzip" "http://127.0.0.1:$hp/v1/channels/old/bundles/1")
 	echo "BenchmarkServer/response=304/server=heed 1 $h304 req/s"
 	echo "BenchmarkServer/response=304/server=nginx 1 $n304 req/s"
 	echo "BenchmarkServer/response=gzip/server=heed 1 $hgz req/s"
 	echo "BenchmarkServer/response=gzip/server=nginx 1 $ngz req/s"
+	echo "BenchmarkServer/response=version-gzip/server=heed 1 $hvgz req/s"
 done
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-26s %12s %12s %8s\n' "loopback, wrk -t2 -c64" "heed req/s" "nginx req/s" "ratio"
 printf '%-26s %12s %12s %8.2f\n' "304 revalidation (last)" "$h304" "$n304" "$(echo "$h304 / $n304" | bc -l)"
 printf '%-26s %12s %12s %8.2f\n' "200 gzip ($(stat -c %s "$work/www/v1/channels/stable/bundle.gz") bytes)" "$hgz" "$ngz" "$(echo "$hgz / $ngz" | bc -l)"
+printf '%-26s %12s %12s %8.2f  (against heed /bundle)\n' "200 gzip, /bundles/1" "$hvgz" "-" "$(echo "$hvgz / $hgz" | bc -l)"

@@ -83,6 +83,13 @@ for (const n of [280, 3000]) {
   for (const f of [1, 10, 100]) row(`${n} chars, lexicons ${f}x`, `Evaluate/lexicons=${f}x/chars=${n}`, "ns/op", f > 1 ? `Evaluate/lexicons=1x/chars=${n}` : "", "1x");
 }
 
+// The worst case for proximity (hardening issue, item 8): goal under 20 ms
+// for 64 KB natively; time per byte flat from 64 KB to 256 KB.
+section("2b. Worst case for near: \"labour vote for \" repeated, native", "go test -run '^$' -bench NearWorstCase -count 6 ./engine/");
+for (const name of ["near", "near-depth=8", "default"]) {
+  for (const n of [65536, 262144]) row(`${name}, ${n >> 10} KB`, `NearWorstCase/bundle=${name}/bytes=${n}`, "ns/op", n > 65536 ? `NearWorstCase/bundle=${name}/bytes=65536` : "", "64 KB");
+}
+
 section("3. Peers on every post of eval/dev.jsonl (Node)", "cd extension && node .build/bench/peers.bench.mjs");
 row("Heed (all 15 categories)", "Peers/tool=heed", "ns/post");
 row("alex", "Peers/tool=alex", "ns/post", "Peers/tool=heed", "Heed's time");
@@ -103,6 +110,8 @@ for (const r of ["304", "gzip"]) {
   row(`${r === "304" ? "304 revalidation" : "200 gzip"}, nginx`, `Server/response=${r}/server=nginx`, "req/s");
   row(`${r === "304" ? "304 revalidation" : "200 gzip"}, heed serve`, `Server/response=${r}/server=heed`, "req/s", `Server/response=${r}/server=nginx`, "nginx");
 }
+// An older version, GET .../bundles/1: compressed once, so near /bundle.
+row("200 gzip, an older version, heed", "Server/response=version-gzip/server=heed", "req/s", "Server/response=gzip/server=heed", "heed /bundle");
 
 const w = [44, 16, 24, 3, 22];
 const pad = (s, n) => String(s ?? "").padEnd(n);

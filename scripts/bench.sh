@@ -16,7 +16,7 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out"
 log "1. engine: native and wazero (go test ./wasm/host)"
 go test -run '^$' -bench 'Evaluate|ColdStart' -count "$count" ./wasm/host/ | tee -a "$out" >&2
 log "2. scaling: text length and lexicon size (go test ./engine)"
-go test -run '^$' -bench 'Evaluate|Scaling' -benchmem -count "$count" ./engine/ | tee -a "$out" >&2
+go test -run '^$' -bench 'Evaluate|Scaling|NearWorstCase' -benchmem -count "$count" ./engine/ | tee -a "$out" >&2
 go test -run '^$' -bench 'LinearMemory' -benchtime 100000x ./wasm/host/ | tee -a "$out" >&2
 
 log "1, 3. the module in Node, and the peers (alex, obscenity) on eval/dev.jsonl"

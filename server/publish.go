@@ -35,8 +35,18 @@ func refuse(status int, details []string, format string, args ...any) *Error {
 	return &Error{Status: status, Message: fmt.Sprintf(format, args...), Details: details}
 }
 
-// CheckChannel reports a channel name that is not 1 to 64 lower-case
-// letters, digits and hyphens, starting with a letter or digit. (A loop,
+// ChannelPattern is the grammar of a channel name, written once: 1 to 64
+// lower-case letters, digits and hyphens, starting with a letter or digit.
+// The extension's copy is generated from it (internal/genlimits), and a
+// test holds CheckChannel to it.
+const ChannelPattern = "^[a-z0-9][a-z0-9-]{0,63}$"
+
+// MaxEnvelopeBytes is the largest signed envelope the server stores by
+// default, and so the largest the extension downloads and the WebAssembly
+// host loads.
+const MaxEnvelopeBytes = 8 << 20
+
+// CheckChannel reports a channel name that ChannelPattern refuses. (A loop,
 // not a regexp: it runs on every poll.)
 func CheckChannel(name string) error {
 	ok := len(name) >= 1 && len(name) <= 64 && name[0] != '-'
@@ -112,8 +122,18 @@ func (p *Publisher) publish(ctx context.Context, req Request, rec *AuditRecord) 
 		return Release{}, refuse(http.StatusUnprocessableEntity, []string{err.Error()}, "signature refused")
 	}
 	rec.Version = v.Version
-	if latest, _, err := p.Store.Latest(ctx, req.Channel); err == nil && v.Version <= latest.Version {
-		return Release{}, refuse(http.StatusConflict, nil, "version %d is not above the latest, %d", v.Version, latest.Version)
+	if latest, body, err := p.Store.Latest(ctx, req.Channel); err == nil {
+		if v.Version <= latest.Version {
+			return Release{}, refuse(http.StatusConflict, nil, "version %d is not above the latest, %d", v.Version, latest.Version)
+		}
+		// Clients never take a bundle issued before the one in force, so
+		// a release issued earlier would be stored and served but never
+		// run: refuse it here, where IT sees why.
+		if live, err := envelope.Open(body); err == nil {
+			if liveIssued, err := time.Parse(time.RFC3339, live.Issued); err == nil && v.IssuedAt.Before(liveIssued) {
+				return Release{}, refuse(http.StatusConflict, nil, "version %d was issued at %s, before version %d (issued %s): clients would refuse it; sign it again", v.Version, v.Issued, latest.Version, live.Issued)
+			}
+		}
 	}
 	prog, err := engine.Compile(&v.Bundle)
 	if err != nil {
@@ -139,7 +159,7 @@ func (p *Publisher) publish(ctx context.Context, req Request, rec *AuditRecord) 
 	}
 	rel := Release{
 		Channel: req.Channel, Version: v.Version, Name: v.Name, Publisher: req.Who,
-		Published: p.now().UTC(), Digest: v.Digest, KeyID: v.KeyID, Expires: v.Expires,
+		Published: p.now().UTC(), Digest: v.Digest, KeyID: v.KeyID, Issued: v.Issued, Expires: v.Expires,
 		Note: req.Note, Size: len(req.Envelope),
 	}
 	if err := p.Store.Publish(ctx, rel, req.Envelope); err != nil {

@@ -3,6 +3,8 @@ package server_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -35,4 +37,18 @@ func TestChannelNames(t *testing.T) {
 	for _, bad := range []string{"", "Stable", "../x", "a b", "-x"} {
 		assert.Error(t, server.CheckChannel(bad), bad)
 	}
+}
+
+// CheckChannel is a loop for speed; ChannelPattern is the grammar the
+// extension is generated from. They must never disagree.
+func FuzzCheckChannelFollowsChannelPattern(f *testing.F) {
+	re := regexp.MustCompile(server.ChannelPattern)
+	for _, s := range []string{"stable", "jersey-beta2", "", "-x", "a.b", "a_b", "Stable", strings.Repeat("a", 64), strings.Repeat("a", 65), "a\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if got, want := server.CheckChannel(name) == nil, re.MatchString(name); got != want {
+			t.Fatalf("channel %q: CheckChannel says %v, ChannelPattern %v", name, got, want)
+		}
+	})
 }

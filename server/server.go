@@ -19,6 +19,7 @@ type Release struct {
 	// Digest is the SHA-256 of the envelope, in hex; the strong ETag.
 	Digest  string `json:"digest"`
 	KeyID   string `json:"keyid"`
+	Issued  string `json:"issued,omitempty"`
 	Expires string `json:"expires"`
 	Note    string `json:"note,omitempty"`
 	Size    int    `json:"size"`

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 
 	"github.com/mailru/easyjson/jwriter"
+
+	"github.com/heed-dev/heed/engine"
 )
 
 func cmdBuild(args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -38,8 +40,8 @@ func cmdBuild(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 		return &exitError{code: 1, err: err}
 	}
 	if *version != 0 {
-		if *version < 0 {
-			return usageErr("--version %d: must be positive", *version)
+		if *version < 0 || *version > engine.MaxVersion {
+			return usageErr("--version %d: want 1 to %d", *version, engine.MaxVersion)
 		}
 		b.bundle.Version = *version
 	}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/mailru/easyjson/jwriter"
 
+	"github.com/heed-dev/heed/engine"
 	"github.com/heed-dev/heed/engine/envelope"
 	"github.com/heed-dev/heed/server"
 	"github.com/heed-dev/heed/server/boltstore"
@@ -56,13 +57,20 @@ func cmdServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	data := fs.String("data", envOr("HEED_DATA", ".heed/data"), "the store's folder (or $HEED_DATA)")
 	tokenFiles := envList(fs, "admin-token-file", "HEED_ADMIN_TOKEN_FILE", "a file of admin tokens, one \"name token\" or \"name sha256:hex\" a line; repeat for several")
 	keyFiles := envList(fs, "trusted-key", "HEED_TRUSTED_KEY", "a public key file (NAME.pub) publishes must be signed by; repeat for several")
-	maxBytes := fs.Int64("max-bundle-bytes", httpapi.DefaultMaxBundleBytes, "the largest envelope a publish may send")
+	maxBytes := fs.Int64("max-bundle-bytes", httpapi.DefaultMaxBundleBytes, "the largest envelope a publish may send (above the default, extensions and the CLI refuse to download it)")
+	maxLongPolls := fs.Int("max-long-polls", httpapi.DefaultMaxLongPolls, "how many long polls (?wait=) may wait at once; above it they are answered 503 with Retry-After. Keep it well under the open-file limit (ulimit -n)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: heed serve [flags]\n\nServes signed bundles to extensions and takes publishes from IT.")
 		fs.PrintDefaults()
 	}
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
+	}
+	if *maxBytes < 1 || *maxBytes > server.MaxEnvelopeBytes {
+		return usageErr("--max-bundle-bytes %d: want 1 to %d, the most extensions and the CLI download", *maxBytes, server.MaxEnvelopeBytes)
+	}
+	if *maxLongPolls < 1 {
+		return usageErr("--max-long-polls %d: want at least 1", *maxLongPolls)
 	}
 	tokens, err := readTokens(fromEnv(tokenFiles, "HEED_ADMIN_TOKEN_FILE"))
 	if err != nil {
@@ -81,7 +89,7 @@ func cmdServe(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	}
 	defer store.Close()
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	api := httpapi.New(&server.Publisher{Store: store, Trusted: trusted}, tokens, httpapi.Options{Log: log, MaxBundleBytes: *maxBytes})
+	api := httpapi.New(&server.Publisher{Store: store, Trusted: trusted}, tokens, httpapi.Options{Log: log, MaxBundleBytes: *maxBytes, MaxLongPolls: *maxLongPolls})
 	page, err := playgroundHandler()
 	if err != nil {
 		return &exitError{code: 1, err: err}
@@ -199,14 +207,17 @@ type client struct {
 	http    *http.Client
 }
 
-func newClient(server, channel, tokenFile string) (*client, error) {
-	if server == "" || channel == "" {
+func newClient(serverURL, channel, tokenFile string) (*client, error) {
+	if serverURL == "" || channel == "" {
 		return nil, errors.New("--server and --channel are required")
 	}
-	if _, err := url.Parse(server); err != nil {
+	if _, err := url.Parse(serverURL); err != nil {
 		return nil, fmt.Errorf("--server: %w", err)
 	}
-	c := &client{base: strings.TrimRight(server, "/"), channel: channel, http: &http.Client{Timeout: 60 * time.Second}}
+	if err := server.CheckChannel(channel); err != nil {
+		return nil, fmt.Errorf("--channel: %w", err)
+	}
+	c := &client{base: strings.TrimRight(serverURL, "/"), channel: channel, http: &http.Client{Timeout: 60 * time.Second}}
 	if tokenFile != "" {
 		t, err := firstToken(tokenFile)
 		if err != nil {
@@ -260,7 +271,18 @@ func (c *client) releases() ([]server.Release, error) {
 }
 
 func (c *client) version(v int64) ([]byte, error) {
-	resp, err := c.http.Get(c.url("/bundles/%d", v))
+	return c.envelope(c.url("/bundles/%d", v))
+}
+
+// latest fetches the channel's live envelope.
+func (c *client) latest() ([]byte, error) {
+	return c.envelope(c.url("/bundle"))
+}
+
+// envelope fetches one signed envelope, at most server.MaxEnvelopeBytes:
+// a server that sends more is not believed.
+func (c *client) envelope(u string) ([]byte, error) {
+	resp, err := c.http.Get(u)
 	if err != nil {
 		return nil, err
 	}
@@ -268,7 +290,14 @@ func (c *client) version(v int64) ([]byte, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, apiError(resp)
 	}
-	return io.ReadAll(resp.Body)
+	data, err := io.ReadAll(io.LimitReader(resp.Body, server.MaxEnvelopeBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > server.MaxEnvelopeBytes {
+		return nil, fmt.Errorf("%s: the answer is over %d bytes, more than any envelope", u, server.MaxEnvelopeBytes)
+	}
+	return data, nil
 }
 
 func (c *client) publish(envelope []byte, note string) (server.Release, error) {
@@ -381,53 +410,99 @@ func cmdRollback(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 	serverURL := fs.String("server", envOr("HEED_SERVER", ""), "the bundle server (or $HEED_SERVER)")
 	channel := fs.String("channel", "stable", "the channel")
 	tokenFile := fs.String("token-file", envOr("HEED_TOKEN_FILE", ""), "a file holding the admin token (or $HEED_TOKEN_FILE)")
-	keyPath := fs.String("key", "", "the private key to sign the new version with")
+	keyPath := fs.String("key", "", "the private key to sign the new version with; its public half is trusted")
+	var keyFiles stringList
+	fs.Var(&keyFiles, "trusted-key", "a public key file (NAME.pub) whose releases may be served again, such as a retired key's; repeat for several")
 	to := fs.Int64("to", 0, "the version whose content to serve again")
 	ttl := fs.Duration("ttl", 30*24*time.Hour, "how long the new signed version stays valid")
 	yes := fs.Bool("yes", false, "publish without asking (for scripts)")
+	var corpora stringList
+	fs.Var(&corpora, "corpus", "a corpus to show changed verdicts on before asking; repeat for several (default: the built-in bundle's corpora)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: heed rollback --to N --server URL --channel C --token-file F --key K [--yes]\n\nRe-signs the content of version N as a new, higher version, so that\nclients, which refuse older versions, take it.")
+		fmt.Fprintln(stderr, "usage: heed rollback --to N --server URL --channel C --token-file F --key K [--trusted-key PUB]... [--yes]\n\nRe-signs the content of version N as a new, higher version, so that\nclients, which refuse older versions, take it. Both version N and the\nlive version must verify against the keys you trust (the public half of\n--key and any --trusted-key): the server is never trusted to say what\nyou sign. Shows what changes for staff before asking.")
 		fs.PrintDefaults()
 	}
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
-	if *to <= 0 || *keyPath == "" || *tokenFile == "" {
-		return usageErr("want --to N, --key and --token-file")
+	if *to <= 0 || *to > engine.MaxVersion || *keyPath == "" || *tokenFile == "" {
+		return usageErr("want --to N (1 to %d), --key and --token-file", engine.MaxVersion)
 	}
 	key, err := readPrivateKey(*keyPath)
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
+	_, own, err := envelope.NewKey(key.Seed)
+	if err != nil {
+		return &exitError{code: 2, err: fmt.Errorf("signing key %s: %w", *keyPath, err)}
+	}
+	others, err := readTrustedKeys(keyFiles)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	trusted := append([]envelope.PublicKey{own}, others...)
 	c, err := newClient(*serverURL, *channel, *tokenFile)
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	rels, err := c.releases()
+	// The live release sets the new version number and is what the diff
+	// compares with, so it is verified as well: a number taken from the
+	// server's word could be any.
+	liveData, err := c.latest()
+	if err != nil {
+		return &exitError{code: 1, err: fmt.Errorf("fetching the live version: %w", err)}
+	}
+	live, err := envelope.VerifySignature(liveData, trusted)
+	if err != nil {
+		return &exitError{code: 1, err: fmt.Errorf("the live version on %s does not verify against the keys you trust, so nothing is signed: %w", *channel, err)}
+	}
+	oldData, err := c.version(*to)
+	if err != nil {
+		return &exitError{code: 1, err: fmt.Errorf("fetching version %d: %w", *to, err)}
+	}
+	old, err := envelope.VerifySignature(oldData, trusted)
+	if err != nil {
+		return &exitError{code: 1, err: fmt.Errorf("version %d from the server does not verify against the keys you trust, so it is not signed again: %w", *to, err)}
+	}
+	switch {
+	case old.Version != *to:
+		return &exitError{code: 1, err: fmt.Errorf("asked for version %d, the server sent version %d: nothing is signed", *to, old.Version)}
+	case old.Name != live.Name:
+		return &exitError{code: 1, err: fmt.Errorf("version %d is bundle %q but %s serves %q: nothing is signed", *to, old.Name, *channel, live.Name)}
+	case *to >= live.Version:
+		return &exitError{code: 1, err: fmt.Errorf("version %d is not older than the live version %d: nothing to roll back to", *to, live.Version)}
+	case live.Version >= engine.MaxVersion:
+		return &exitError{code: 1, err: fmt.Errorf("the live version is %d, the highest a bundle may have: no version is left to sign", live.Version)}
+	}
+	b := old.Bundle
+	b.Version = live.Version + 1
+	fmt.Fprintf(stdout, "channel %s now serves %s version %d (issued %s, signed by %s)\n", *channel, live.Name, live.Version, live.Issued, live.KeyID)
+	fmt.Fprintf(stdout, "this serves the content of version %d again, as version %d (version %d was issued %s, signed by %s)\n\n", *to, b.Version, *to, old.Issued, old.KeyID)
+	was, err := compiledEnvelope(fmt.Sprintf("live version %d", live.Version), &live.Bundle)
 	if err != nil {
 		return &exitError{code: 1, err: err}
 	}
-	if len(rels) == 0 {
-		return &exitError{code: 1, err: fmt.Errorf("channel %s has no versions", *channel)}
-	}
-	old, err := c.version(*to)
+	will, err := compiledEnvelope(fmt.Sprintf("version %d", *to), &b)
 	if err != nil {
 		return &exitError{code: 1, err: err}
 	}
-	p, err := envelope.Open(old)
-	if err != nil {
-		return &exitError{code: 1, err: err}
+	if err := writeDiff(stdout, was, will, corpora); err != nil {
+		return err
 	}
-	b := p.Bundle
-	b.Version = rels[0].Version + 1
-	signed, err := envelope.Sign(&b, key, time.Now(), *ttl)
-	if err != nil {
-		return &exitError{code: 1, err: err}
-	}
-	fmt.Fprintf(stdout, "channel %s now serves %s\n", *channel, describe(rels[0]))
-	fmt.Fprintf(stdout, "this serves the content of version %d again, as version %d\n", *to, b.Version)
+	fmt.Fprintln(stdout)
 	if err := confirm(stdin, stdout, *yes, "Roll back?"); err != nil {
 		return err
+	}
+	// Clients refuse a bundle issued before the one in force; a live
+	// release from a clock a little ahead of this one must not make the
+	// rollback look older.
+	issued := time.Now()
+	if live.IssuedAt.After(issued) {
+		issued = live.IssuedAt
+	}
+	signed, err := envelope.Sign(&b, key, issued, *ttl)
+	if err != nil {
+		return &exitError{code: 1, err: err}
 	}
 	rel, err := c.publish(signed, "rollback to "+strconv.FormatInt(*to, 10))
 	if err != nil {

@@ -222,3 +222,14 @@ func TestPublishShowsTheDiffAgainstTheLiveVersion(t *testing.T) {
 	}
 	assert.Less(t, strings.Index(out, "Rules, lexicons"), strings.Index(out, "Publish? [y/N]"), "the diff comes before the question")
 }
+
+// Item 12: the CLI speaks the server's channel grammar (server.ChannelPattern)
+// and says so before any request.
+func TestClientsRefuseChannelsTheServerRefuses(t *testing.T) {
+	dir, _, _ := serveFixture(t)
+	for _, bad := range []string{".", "_", "a.b", "Stable"} {
+		code, _, errOut := heed(t, "", "rollback", "--to", "1", "--server", "http://127.0.0.1:1", "--channel", bad, "--token-file", filepath.Join(dir, "tokens"), "--key", filepath.Join(dir, "k.key"))
+		assert.Equal(t, 2, code, bad)
+		assert.Contains(t, errOut, "--channel", bad)
+	}
+}

@@ -115,8 +115,8 @@ func Sign(b *engine.Bundle, key PrivateKey, issued time.Time, ttl time.Duration)
 	if len(key.Seed) != ed25519.SeedSize {
 		return nil, errors.New("signing key: not an Ed25519 seed")
 	}
-	if b.Version <= 0 {
-		return nil, fmt.Errorf("bundle %q has version %d: a signed bundle needs a version above 0", b.Name, b.Version)
+	if b.Version <= 0 || b.Version > engine.MaxVersion {
+		return nil, fmt.Errorf("bundle %q has version %d: a signed bundle needs a version from 1 to %d", b.Name, b.Version, engine.MaxVersion)
 	}
 	p := Payload{
 		Name: b.Name, Version: b.Version,
@@ -141,10 +141,28 @@ func Sign(b *engine.Bundle, key PrivateKey, issued time.Time, ttl time.Duration)
 	return w.BuildBytes()
 }
 
-// IsEnvelope reports whether data looks like an envelope rather than a
-// bare bundle.
+// IsEnvelope reports whether data is an envelope rather than a bare
+// bundle: a JSON object with a top-level "payloadType" key. It reads the
+// keys, not the first bytes, so leading whitespace or another signer's key
+// order does not turn an envelope into a bundle (a bundle has no such
+// key). Values are skipped without being decoded.
 func IsEnvelope(data []byte) bool {
-	return bytes.Contains(data[:min(len(data), 64)], []byte(`"payloadType"`))
+	lx := jlexer.Lexer{Data: data}
+	if !lx.IsDelim('{') {
+		return false
+	}
+	lx.Delim('{')
+	for !lx.IsDelim('}') && lx.Ok() {
+		key := lx.UnsafeString()
+		lx.WantColon()
+		if key == "payloadType" {
+			_ = lx.String()
+			return lx.Ok()
+		}
+		lx.SkipRecursive()
+		lx.WantComma()
+	}
+	return false
 }
 
 // Open reads an envelope's payload without verifying it: for a host that
@@ -184,15 +202,47 @@ type Verified struct {
 	KeyID string
 	// Digest is the SHA-256 of the envelope's bytes, in hex: its ETag.
 	Digest string
+	// IssuedAt and ExpiresAt are the payload's times, parsed.
+	IssuedAt, ExpiresAt time.Time
 }
 
 // ErrExpired is a payload past its expiry: a frozen bundle.
 var ErrExpired = errors.New("the bundle has expired")
 
+// ErrIssuedAhead is a payload issued later than the clock allows: a
+// signer's clock far ahead, or an envelope made to outlive its keys.
+var ErrIssuedAhead = errors.New("the bundle is issued in the future")
+
+// MaxIssuedAhead is how far ahead of the verifier's clock an issue time may
+// be: clocks drift, but a bundle from further ahead is refused, so that a
+// signing machine with a wrong clock cannot issue a bundle that every later
+// honest release (issued "earlier") would fail to replace.
+const MaxIssuedAhead = 5 * time.Minute
+
 // Verify checks an envelope against trusted keys at time now: the type, a
-// signature by a trusted key over the exact payload, and the expiry. The
+// signature by a trusted key over the exact payload, the version range,
+// the issue time (at most MaxIssuedAhead after now) and the expiry. The
 // payload must match the bundle it carries (name and version).
 func Verify(data []byte, trusted []PublicKey, now time.Time) (*Verified, error) {
+	v, err := VerifySignature(data, trusted)
+	if err != nil {
+		return nil, err
+	}
+	if v.IssuedAt.After(now.Add(MaxIssuedAhead)) {
+		return nil, fmt.Errorf("%w: issued %s, more than %s after this clock's %s", ErrIssuedAhead, v.Issued, MaxIssuedAhead, now.UTC().Format(time.RFC3339))
+	}
+	if !now.Before(v.ExpiresAt) {
+		return nil, fmt.Errorf("%w: it expired at %s", ErrExpired, v.Expires)
+	}
+	return v, nil
+}
+
+// VerifySignature checks everything Verify does except the clock: the type,
+// a signature by a trusted key, the payload's times being readable, the
+// version range and the payload matching its bundle. It is for re-signing
+// an old release, which may have expired (heed rollback); whatever runs or
+// serves a bundle uses Verify.
+func VerifySignature(data []byte, trusted []PublicKey) (*Verified, error) {
 	if len(trusted) == 0 {
 		return nil, errors.New("no trusted keys to verify the bundle with")
 	}
@@ -231,15 +281,16 @@ func Verify(data []byte, trusted []PublicKey, now time.Time) (*Verified, error) 
 	if err != nil {
 		return nil, fmt.Errorf("payload expires %q: want RFC 3339", p.Expires)
 	}
-	if _, err := time.Parse(time.RFC3339, p.Issued); err != nil {
+	issued, err := time.Parse(time.RFC3339, p.Issued)
+	if err != nil {
 		return nil, fmt.Errorf("payload issued %q: want RFC 3339", p.Issued)
 	}
-	if !now.Before(expires) {
-		return nil, fmt.Errorf("%w: it expired at %s", ErrExpired, p.Expires)
+	if p.Version < 1 || p.Version > engine.MaxVersion {
+		return nil, fmt.Errorf("payload version %d: want 1 to %d", p.Version, engine.MaxVersion)
 	}
 	if p.Name != p.Bundle.Name || p.Version != p.Bundle.Version {
 		return nil, fmt.Errorf("payload says %s version %d but carries %s version %d", p.Name, p.Version, p.Bundle.Name, p.Bundle.Version)
 	}
 	sum := sha256.Sum256(data)
-	return &Verified{Payload: *p, KeyID: signer, Digest: hex.EncodeToString(sum[:])}, nil
+	return &Verified{Payload: *p, KeyID: signer, Digest: hex.EncodeToString(sum[:]), IssuedAt: issued, ExpiresAt: expires}, nil
 }

@@ -28,8 +28,14 @@ let context: BrowserContext;
 let popup: Page;
 const envelopes: Record<string, string> = {};
 
-/** What the proxy does with the next requests for the channel's bundle. */
-let mode: { kind: "pass" } | { kind: "serve"; body: string; etag: string } = { kind: "pass" };
+/** What the proxy does with the next requests for the channel's bundle:
+ *  pass them to heed serve, serve this envelope, or send an endless body
+ *  with no Content-Length (a server that lies about its size). */
+let mode: { kind: "pass" } | { kind: "serve"; body: string; etag: string } | { kind: "endless" } = { kind: "pass" };
+/** The status of each answer heed serve gave for the channel's bundle. */
+const answered: number[] = [];
+/** Bytes the endless answer wrote before the extension stopped reading. */
+let endlessSent = 0;
 
 /** A built bundle at this version; with extra, it also flags "zebrafish". */
 function bundleFile(version: number, extra: boolean): string {
@@ -66,12 +72,12 @@ function publish(file: string): void {
 }
 
 /** The bundle the engine uses now, as the popup asks for it. */
-async function bundleNow(): Promise<{ name: string; version: number; source: string }> {
+async function bundleNow(): Promise<{ name: string; version: number; source: string; expires?: string }> {
   return popup.evaluate(async () => (await chrome.runtime.sendMessage({ type: "heed:config", sentAt: Date.now() })).bundle);
 }
 
 /** Asks the service worker to check the server now; the status it kept. */
-async function checkNow(): Promise<{ error?: string; checkedAt?: string }> {
+async function checkNow(): Promise<{ error?: string; checkedAt?: string; bundle?: { version: number; source: string } }> {
   return popup.evaluate(() => chrome.runtime.sendMessage({ type: "heed:check-now" }));
 }
 
@@ -100,7 +106,23 @@ before(async () => {
       else res.writeHead(200, { ...headers, "Content-Type": "application/json" }).end(m.body);
       return;
     }
+    if (mode.kind === "endless" && req.method === "GET" && req.url === "/v1/channels/stable/bundle") {
+      res.writeHead(200, { "Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag", ETag: '"endless"', "Content-Type": "application/json" });
+      const chunk = Buffer.alloc(1 << 16, " ");
+      endlessSent = 0;
+      const more = () => {
+        while (!res.destroyed && endlessSent < 64 << 20) {
+          endlessSent += chunk.length;
+          if (!res.write(chunk)) return void res.once("drain", more);
+        }
+        res.end();
+      };
+      res.on("error", () => undefined);
+      more();
+      return;
+    }
     const up = request(`${heed.url}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
+      if (req.method === "GET" && req.url === "/v1/channels/stable/bundle") answered.push(r.statusCode ?? 0);
       res.writeHead(r.statusCode ?? 502, r.headers);
       r.pipe(res);
     });
@@ -196,6 +218,8 @@ test("tampered: an envelope altered on the way is refused and version 2 keeps wa
   await untilVersion(2);
   assert.equal(await zebrafishFlagged(), true);
   await popup.reload();
+  // The popup fills the rules and the error together, once the service worker answers.
+  await popup.getByText(/^Rules: /).waitFor();
   assert.match((await popup.locator("#error").textContent()) ?? "", /no valid signature/);
 });
 
@@ -203,6 +227,15 @@ test("rollback: an older, validly signed version is refused", async () => {
   mode = { kind: "serve", body: envelopes[1]!, etag: '"replayed-v1"' };
   const status = await checkNow();
   assert.match(status.error ?? "", /version 1 is not above version 2.*rollback/);
+  await untilVersion(2);
+  assert.equal(await zebrafishFlagged(), true);
+});
+
+test("too large: an answer past maxEnvelopeBytes with no Content-Length is cut off, and version 2 keeps warning", async () => {
+  mode = { kind: "endless" };
+  const status = await checkNow();
+  assert.match(status.error ?? "", /larger than 8388608 bytes \(8 MiB\), the most a signed bundle may be/);
+  assert.ok(endlessSent < 32 << 20, `the extension stopped reading (the proxy wrote ${endlessSent} bytes of 64 MiB)`);
   await untilVersion(2);
   assert.equal(await zebrafishFlagged(), true);
 });
@@ -227,4 +260,40 @@ test("offline: with the server stopped, the extension keeps working from its cac
   await sw.evaluate(() => chrome.offscreen.closeDocument());
   assert.equal(await zebrafishFlagged(), true, "the kept version 2 warns");
   await untilVersion(2);
+});
+
+test("expired in force: the bundle in force expires; the built-in rules run, and a 304 does not hide why, even after a restart", async () => {
+  mode = { kind: "pass" };
+  await heed.start();
+  publish(sign(4, true, "6s"));
+  await checkNow();
+  await untilVersion(4);
+  assert.equal(await zebrafishFlagged(), true);
+  const expires = Date.parse((await bundleNow()).expires ?? "");
+  assert.ok(expires > Date.now(), "version 4 is in force and unexpired");
+  await new Promise((r) => setTimeout(r, expires - Date.now() + 500));
+
+  // The server has nothing newer: a 304, after which the status must still
+  // say the truth, and the engine must not run the frozen bundle.
+  const status = await checkNow();
+  assert.equal(answered.at(-1), 304, "the poll was answered 304");
+  assert.match(status.error ?? "", /^version 4 expired at \S+; the built-in rules are running until the server sends a newer bundle$/);
+  assert.equal(status.bundle?.source, "built-in");
+  assert.equal((await bundleNow()).source, "built-in");
+  assert.equal(await zebrafishFlagged(), false, "the expired version 4's rule no longer warns");
+  await popup.reload();
+  await popup.getByText(/^Rules: default, version \d+ \(built in\)$/).waitFor();
+  assert.match((await popup.locator("#error").textContent()) ?? "", /^version 4 expired at .*the built-in rules are running/);
+
+  // A restart of the engine: the kept version 4 is refused as expired, and
+  // the next 304 does not clear the error.
+  const sw = context.serviceWorkers()[0]!;
+  await sw.evaluate(() => chrome.offscreen.closeDocument());
+  const again = await checkNow();
+  assert.equal(answered.at(-1), 304);
+  assert.match(again.error ?? "", /^version 4 expired at .*the built-in rules are running/);
+  assert.equal((await bundleNow()).source, "built-in");
+  await popup.reload();
+  await popup.getByText(/\(built in\)$/).waitFor();
+  assert.match((await popup.locator("#error").textContent()) ?? "", /^version 4 expired at/);
 });

@@ -1,7 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
+import { readFileSync } from "node:fs";
+
 import { defaults, resolve } from "../src/shared/config";
+import { channelPattern } from "../src/shared/limits.gen";
 
 const key = { keyid: "93b1b370d3c8b77b", public_key: "aULIGLoWZ456jFFL2u770zNra0F/jRC2H9I20dVqv0Q=" };
 
@@ -55,4 +58,18 @@ test("plain http is allowed on loopback only", () => {
   assert.equal(resolve({ serverUrl: "http://127.0.0.1:8080" }, {}).settings.serverUrl, "http://127.0.0.1:8080");
   assert.equal(resolve({ serverUrl: "http://localhost:8080/heed/" }, {}).settings.serverUrl, "http://localhost:8080/heed");
   assert.equal(resolve({ serverUrl: "javascript:alert(1)" }, {}).problems.length, 1);
+});
+
+test("channels: the server's grammar, from one place (limits.gen.ts), in the settings and the policy schema", () => {
+  for (const ok of ["stable", "beta-2", "0", "a".repeat(64)]) {
+    assert.equal(resolve({ channel: ok }, {}).settings.channel, ok, ok);
+  }
+  // The server refuses each of these, so the extension must not follow one.
+  for (const bad of [".", "_", "a.b", "a_b", "-a", "Stable", "a".repeat(65), ""]) {
+    const eff = resolve({ channel: bad }, {});
+    assert.equal(eff.settings.channel, "stable", JSON.stringify(bad));
+    assert.match(eff.problems.join("\n"), /^policy channel .*: want lower-case letters, digits and -/, JSON.stringify(bad));
+  }
+  const schema = JSON.parse(readFileSync(new URL("../../src/managed_schema.json", import.meta.url), "utf8"));
+  assert.equal(schema.properties.channel.pattern, channelPattern, "managed_schema.json's channel pattern is limits.gen.ts's");
 });

@@ -5,8 +5,9 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 
-import { HeedEngine, HeedError } from "../src/engine/engine";
+import { bundleInside, HeedEngine, HeedError } from "../src/engine/engine";
 import { corpusDir, defaultBundlePath, heedBin, modulePath, requireBuilt } from "./paths";
+import { defaultBundle, keygen, signed } from "./signer";
 
 async function engine(): Promise<HeedEngine> {
   requireBuilt();
@@ -123,4 +124,29 @@ test("a signed bundle loads only with a trusted key, verified in the module", as
   const stranger = await HeedEngine.create(readFileSync(modulePath));
   stranger.trust(readFileSync(`${other}.pub`, "utf8"));
   assert.throws(() => stranger.load(readFileSync(signed, "utf8")), /no valid signature by a trusted key/);
+});
+
+test("an envelope is told from a bare bundle by parsing: leading whitespace and key order do not matter", async () => {
+  const key = keygen();
+  const now = Date.now();
+  const env = JSON.parse(signed(key, 4, now - 60_000, now + 3_600_000));
+  const forms = {
+    "leading whitespace": ` \n\t\r\n${JSON.stringify(env)}`,
+    "signatures first, whitespace past 64 bytes": `${" ".repeat(100)}${JSON.stringify({ signatures: env.signatures, payload: env.payload, payloadType: env.payloadType })}`,
+  };
+  for (const [what, text] of Object.entries(forms)) {
+    assert.equal(bundleInside(text).rules?.length, defaultBundle().rules.length, what);
+    const e = await HeedEngine.create(readFileSync(modulePath));
+    e.trust(JSON.stringify(key.keys));
+    assert.equal(e.load(text).version, 4, what);
+    assert.deepEqual(
+      e.evaluate("Bollocks", { account: "personal", time: "2026-01-01T20:00:00Z" }).map((f) => f.rule),
+      ["swearing"],
+      what,
+    );
+  }
+  // A payloadType makes an envelope: one without a readable payload is no bundle.
+  assert.throws(() => bundleInside(JSON.stringify({ payloadType: env.payloadType, payload: 7, rules: [] })), /not an envelope: its payload is not base64 text/);
+  assert.throws(() => bundleInside(JSON.stringify({ payloadType: env.payloadType, payload: "!!!" })), /not an envelope: its payload does not read/);
+  assert.throws(() => bundleInside("[]"), /want a JSON object/);
 });

@@ -14,22 +14,36 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/heed-dev/heed/engine"
 	"github.com/heed-dev/heed/server"
 )
 
 // Limits of a request.
 const (
-	// MaxBundleBytes is the largest envelope a publish may send.
-	DefaultMaxBundleBytes = 8 << 20
+	// DefaultMaxBundleBytes is the largest envelope a publish may send,
+	// unless Options say otherwise.
+	DefaultMaxBundleBytes = server.MaxEnvelopeBytes
 	// MaxWait is the longest a long poll waits.
 	MaxWait = 55 * time.Second
+	// DefaultMaxLongPolls is how many long polls may wait at once: each
+	// holds a connection, so a file descriptor, and the process has a
+	// limited number of those. Above it a poll is answered 503 at once.
+	DefaultMaxLongPolls = 4096
+	// RetryAfterSeconds is what a 503 for too many long polls asks a client
+	// to wait before it polls again.
+	RetryAfterSeconds = 10
+	// DefaultReleaseCacheBytes bounds the releases kept compressed for
+	// GET .../bundles/{version}.
+	DefaultReleaseCacheBytes = 64 << 20
+	// refusedAuditEvery is how often at most a publish refused for its
+	// token is written to the audit trail; the rest are counted.
+	refusedAuditEvery = time.Minute
 )
 
 // API is the HTTP handler.
@@ -39,18 +53,32 @@ type API struct {
 	tokens         *server.Tokens
 	log            *slog.Logger
 	maxBundleBytes int64
+	maxLongPolls   int64
 	mux            *http.ServeMux
 
 	mu     sync.Mutex
 	latest map[string]*cached
-	// changed is closed and replaced when a channel gets a new release.
-	changed map[string]chan struct{}
+	// waiting holds the channels that long polls wait on, each with its
+	// number of waiters; a channel leaves the map with its last waiter, so
+	// the map never holds more entries than there are polls waiting.
+	waiting map[string]*waiters
+	// longPolls counts the polls waiting now, across channels.
+	longPolls atomic.Int64
 
-	metrics metrics
+	releases *releaseCache
+	refused  refusalSampler
+	metrics  metrics
 }
 
-// cached is a channel's latest release, ready to serve, with its header
-// values made once.
+// waiters are the long polls waiting on one channel; changed is closed
+// when the channel gets a new release.
+type waiters struct {
+	changed chan struct{}
+	n       int
+}
+
+// cached is a release, ready to serve, with its gzip form and header
+// values made once: releases never change.
 type cached struct {
 	rel     server.Release
 	body    []byte
@@ -63,6 +91,12 @@ type cached struct {
 type Options struct {
 	Log            *slog.Logger
 	MaxBundleBytes int64
+	// MaxLongPolls caps the long polls waiting at once; zero means
+	// DefaultMaxLongPolls.
+	MaxLongPolls int
+	// ReleaseCacheBytes bounds the compressed releases kept for
+	// GET .../bundles/{version}; zero means DefaultReleaseCacheBytes.
+	ReleaseCacheBytes int64
 }
 
 // New returns the API over a store.
@@ -70,14 +104,22 @@ func New(p *server.Publisher, tokens *server.Tokens, opts Options) *API {
 	a := &API{
 		publisher: p, store: p.Store, tokens: tokens, log: opts.Log,
 		maxBundleBytes: opts.MaxBundleBytes,
+		maxLongPolls:   int64(opts.MaxLongPolls),
 		latest:         map[string]*cached{},
-		changed:        map[string]chan struct{}{},
+		waiting:        map[string]*waiters{},
+		releases:       newReleaseCache(opts.ReleaseCacheBytes),
 	}
 	if a.log == nil {
 		a.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if a.maxBundleBytes == 0 {
 		a.maxBundleBytes = DefaultMaxBundleBytes
+	}
+	if a.maxLongPolls == 0 {
+		a.maxLongPolls = DefaultMaxLongPolls
+	}
+	if a.releases.max == 0 {
+		a.releases.max = DefaultReleaseCacheBytes
 	}
 	mux := http.NewServeMux()
 	a.route(mux, "GET /v1/channels/{channel}/bundle", readableAnywhere(a.getLatest))
@@ -211,15 +253,25 @@ func (a *API) current(ctx context.Context, ch string) (*cached, error) {
 	if err != nil {
 		return nil, err
 	}
-	c = newCached(rel, body)
+	return a.setLatest(newCached(rel, body)), nil
+}
+
+// setLatest makes c the channel's latest unless a higher version already
+// is, and returns the one that is. Publishes and first reads finish in any
+// order; the version decides, never the order, so the server can never go
+// back to an older release once it has served or acknowledged a newer one.
+func (a *API) setLatest(c *cached) *cached {
 	a.mu.Lock()
-	if old := a.latest[ch]; old == nil || old.rel.Version < c.rel.Version {
-		a.latest[ch] = c
-	} else {
-		c = old
+	defer a.mu.Unlock()
+	if old := a.latest[c.rel.Channel]; old != nil && old.rel.Version >= c.rel.Version {
+		return old
 	}
-	a.mu.Unlock()
-	return c, nil
+	a.latest[c.rel.Channel] = c
+	if w := a.waiting[c.rel.Channel]; w != nil {
+		close(w.changed)
+		delete(a.waiting, c.rel.Channel)
+	}
+	return c
 }
 
 func newCached(rel server.Release, body []byte) *cached {
@@ -235,16 +287,31 @@ func newCached(rel server.Release, body []byte) *cached {
 	}}
 }
 
-// changedCh is closed when the channel gets a new release.
-func (a *API) changedCh(ch string) chan struct{} {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	c, ok := a.changed[ch]
-	if !ok {
-		c = make(chan struct{})
-		a.changed[ch] = c
+// wait registers a long poll on a channel. It returns the channel closed
+// at the next release and the function that unregisters the poll, or false
+// when DefaultMaxLongPolls polls already wait.
+func (a *API) wait(ch string) (<-chan struct{}, func(), bool) {
+	if a.longPolls.Add(1) > a.maxLongPolls {
+		a.longPolls.Add(-1)
+		return nil, nil, false
 	}
-	return c
+	a.mu.Lock()
+	w := a.waiting[ch]
+	if w == nil {
+		w = &waiters{changed: make(chan struct{})}
+		a.waiting[ch] = w
+	}
+	w.n++
+	a.mu.Unlock()
+	return w.changed, func() {
+		a.mu.Lock()
+		w.n--
+		if w.n == 0 && a.waiting[ch] == w {
+			delete(a.waiting, ch)
+		}
+		a.mu.Unlock()
+		a.longPolls.Add(-1)
+	}, true
 }
 
 func (a *API) getLatest(w http.ResponseWriter, r *http.Request) {
@@ -257,34 +324,44 @@ func (a *API) getLatest(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error(), nil)
 		return
 	}
-	var changed chan struct{}
-	if wait > 0 {
-		changed = a.changedCh(ch)
-	}
 	c, err := a.current(r.Context(), ch)
-	if err != nil && !errors.Is(err, server.ErrNotFound) {
+	if errors.Is(err, server.ErrNotFound) {
+		// A channel with nothing published is not waited on: anyone can
+		// name one, and waiting state must be bounded by what IT made.
+		writeError(w, http.StatusNotFound, fmt.Sprintf("channel %q has no bundle", ch), nil)
+		return
+	}
+	if err != nil {
 		writeError(w, http.StatusServiceUnavailable, "store unreadable", nil)
 		return
 	}
 	// A long poll waits while the client already has the latest.
-	if wait > 0 && (c == nil || etagMatches(r.Header.Get("If-None-Match"), c.etag)) {
-		timer := time.NewTimer(wait)
-		select {
-		case <-changed:
-			c, err = a.current(r.Context(), ch)
-			if err != nil && !errors.Is(err, server.ErrNotFound) {
-				writeError(w, http.StatusServiceUnavailable, "store unreadable", nil)
-				timer.Stop()
-				return
-			}
-		case <-timer.C:
-		case <-r.Context().Done():
+	if wait > 0 && etagMatches(r.Header.Get("If-None-Match"), c.etag) {
+		changed, done, ok := a.wait(ch)
+		if !ok {
+			a.metrics.longPollsRefused.Add(1)
+			w.Header().Set("Retry-After", strconv.Itoa(RetryAfterSeconds))
+			writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("too many long polls waiting (%d): poll again later", a.maxLongPolls), nil)
+			return
 		}
-		timer.Stop()
-	}
-	if c == nil {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("channel %q has no bundle", ch), nil)
-		return
+		// Read again once registered: a release that landed in between
+		// closed no channel of ours.
+		if now, err := a.current(r.Context(), ch); err == nil {
+			c = now
+		}
+		if etagMatches(r.Header.Get("If-None-Match"), c.etag) {
+			timer := time.NewTimer(wait)
+			select {
+			case <-changed:
+			case <-timer.C:
+			case <-r.Context().Done():
+			}
+			timer.Stop()
+			if now, err := a.current(r.Context(), ch); err == nil {
+				c = now
+			}
+		}
+		done()
 	}
 	a.serveRelease(w, r, c, "no-cache")
 }
@@ -372,11 +449,11 @@ func (a *API) getVersion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, err := strconv.ParseInt(r.PathValue("version"), 10, 64)
-	if err != nil || v <= 0 {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("version %q: want a positive number", r.PathValue("version")), nil)
+	if err != nil || v < 1 || v > engine.MaxVersion {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("version %q: want 1 to %d", r.PathValue("version"), engine.MaxVersion), nil)
 		return
 	}
-	rel, body, err := a.store.Get(r.Context(), ch, v)
+	c, err := a.release(r.Context(), ch, v)
 	if errors.Is(err, server.ErrNotFound) {
 		writeError(w, http.StatusNotFound, err.Error(), nil)
 		return
@@ -386,7 +463,25 @@ func (a *API) getVersion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// A version never changes: it may be cached for good.
-	a.serveRelease(w, r, newCached(rel, body), "public, max-age=31536000, immutable")
+	a.serveRelease(w, r, c, "public, max-age=31536000, immutable")
+}
+
+// release returns one version ready to serve: the latest as it is kept,
+// any other from the cache, read and compressed once.
+func (a *API) release(ctx context.Context, ch string, v int64) (*cached, error) {
+	a.mu.Lock()
+	c := a.latest[ch]
+	a.mu.Unlock()
+	if c != nil && c.rel.Version == v {
+		return c, nil
+	}
+	return a.releases.get(ch, v, func() (*cached, error) {
+		rel, body, err := a.store.Get(ctx, ch, v)
+		if err != nil {
+			return nil, err
+		}
+		return newCached(rel, body), nil
+	})
 }
 
 // admin authenticates the bearer token and returns its name.
@@ -412,7 +507,7 @@ func (a *API) publish(w http.ResponseWriter, r *http.Request) {
 	}
 	who, ok := a.admin(w, r)
 	if !ok {
-		_, _ = a.store.Audit(r.Context(), server.AuditRecord{Time: time.Now().UTC(), Who: "(unauthenticated)", Channel: ch, Result: "no or bad admin token", Status: http.StatusUnauthorized, RemoteIP: remoteIP(r)})
+		a.auditRefused(r, ch)
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.maxBundleBytes))
@@ -440,14 +535,7 @@ func (a *API) publish(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "the store failed: the bundle was not published", nil)
 		return
 	}
-	c := newCached(rel, body)
-	a.mu.Lock()
-	a.latest[ch] = c
-	if done, ok := a.changed[ch]; ok {
-		close(done)
-		delete(a.changed, ch)
-	}
-	a.mu.Unlock()
+	a.setLatest(newCached(rel, body))
 	a.metrics.published.Add(1)
 	a.log.Info("published", "channel", ch, "version", rel.Version, "digest", rel.Digest, "by", who)
 	w.Header().Set("Location", fmt.Sprintf("/v1/channels/%s/bundles/%d", ch, rel.Version))
@@ -481,77 +569,4 @@ func (a *API) healthz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-}
-
-// metrics are counted by hand in the Prometheus text format: a handful of
-// counters does not earn a client library. Counting takes a read lock and
-// an atomic add once a route has seen a status.
-type metrics struct {
-	mu        sync.RWMutex
-	requests  map[routeStatus]*atomic.Int64
-	nanos     map[string]*atomic.Int64
-	published atomic.Int64
-}
-
-type routeStatus struct {
-	route  string
-	status int
-}
-
-func (m *metrics) observe(route string, status int, d time.Duration) {
-	key := routeStatus{route, status}
-	m.mu.RLock()
-	n, t := m.requests[key], m.nanos[route]
-	m.mu.RUnlock()
-	if n == nil || t == nil {
-		m.mu.Lock()
-		if m.requests == nil {
-			m.requests = map[routeStatus]*atomic.Int64{}
-			m.nanos = map[string]*atomic.Int64{}
-		}
-		if n = m.requests[key]; n == nil {
-			n = new(atomic.Int64)
-			m.requests[key] = n
-		}
-		if t = m.nanos[route]; t == nil {
-			t = new(atomic.Int64)
-			m.nanos[route] = t
-		}
-		m.mu.Unlock()
-	}
-	n.Add(1)
-	t.Add(int64(d))
-}
-
-func (a *API) serveMetrics(w http.ResponseWriter, _ *http.Request) {
-	m := &a.metrics
-	m.mu.RLock()
-	keys := make([]routeStatus, 0, len(m.requests))
-	for k := range m.requests {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].route != keys[j].route {
-			return keys[i].route < keys[j].route
-		}
-		return keys[i].status < keys[j].status
-	})
-	var b strings.Builder
-	b.WriteString("# HELP heed_http_requests_total HTTP requests by route and status.\n# TYPE heed_http_requests_total counter\n")
-	for _, k := range keys {
-		fmt.Fprintf(&b, "heed_http_requests_total{route=%q,status=\"%d\"} %d\n", k.route, k.status, m.requests[k].Load())
-	}
-	b.WriteString("# HELP heed_http_request_seconds_total Time spent serving requests by route.\n# TYPE heed_http_request_seconds_total counter\n")
-	routes := make([]string, 0, len(m.nanos))
-	for r := range m.nanos {
-		routes = append(routes, r)
-	}
-	sort.Strings(routes)
-	for _, r := range routes {
-		fmt.Fprintf(&b, "heed_http_request_seconds_total{route=%q} %g\n", r, time.Duration(m.nanos[r].Load()).Seconds())
-	}
-	m.mu.RUnlock()
-	fmt.Fprintf(&b, "# HELP heed_bundles_published_total Bundles published since start.\n# TYPE heed_bundles_published_total counter\nheed_bundles_published_total %d\n", m.published.Load())
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-	_, _ = io.WriteString(w, b.String())
 }

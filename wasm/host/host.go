@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/mailru/easyjson/jlexer"
@@ -23,6 +24,7 @@ import (
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/heed-dev/heed/engine"
 	"github.com/heed-dev/heed/engine/envelope"
@@ -47,8 +49,16 @@ type Options struct {
 	MaxIdle int
 }
 
-// DefaultMemoryLimitPages is 64 MiB; the module settles near 10 MiB.
-const DefaultMemoryLimitPages = 1024
+// DefaultMemoryLimitPages is 4 GiB, the whole address space of a 32-bit
+// WebAssembly memory: the limit the browser runs the module under, so a
+// draft or bundle the extension can check, the CLI can too. The module
+// settles near 10 MiB; a 1 MiB draft (the engine's limit) took it to about
+// 120 MiB and a 300,000-term lexicon to about 75 MiB. Memory grows only as
+// the module asks, so the limit costs nothing until it is used.
+const DefaultMemoryLimitPages = 65536
+
+// pageBytes is the size of a WebAssembly memory page.
+const pageBytes = 64 << 10
 
 // DefaultCacheDir is where the CLI keeps compiled code.
 func DefaultCacheDir() string {
@@ -124,25 +134,34 @@ type instance struct {
 	// kept and grown as needed; req is the request built on the host.
 	in, inCap uint32
 	req       []byte
+	// stderr keeps the end of what the Go runtime inside wrote, which
+	// names the cause when it dies ("fatal error: out of memory").
+	stderr *tailBuffer
+	// limitPages is the runtime's memory limit, for errors that name it.
+	limitPages uint32
 }
 
 func (r *Runtime) instantiate(ctx context.Context) (*instance, error) {
+	stderr := &tailBuffer{max: 4096}
 	cfg := wazero.NewModuleConfig().
 		WithName("").
 		WithStartFunctions("_initialize").
 		WithSysWalltime().WithSysNanotime().WithSysNanosleep().
-		WithRandSource(rand.Reader)
+		WithRandSource(rand.Reader).
+		WithStderr(stderr)
 	mod, err := r.rt.InstantiateModule(ctx, r.compiled, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("wasm host: instantiating the module: %w", err)
 	}
 	inst := &instance{
-		mod:      mod,
-		alloc:    mod.ExportedFunction(abi.ExportAlloc),
-		free:     mod.ExportedFunction(abi.ExportFree),
-		load:     mod.ExportedFunction(abi.ExportLoad),
-		evaluate: mod.ExportedFunction(abi.ExportEvaluate),
-		trust:    mod.ExportedFunction(abi.ExportTrust),
+		stderr:     stderr,
+		mod:        mod,
+		limitPages: r.opts.MemoryLimitPages,
+		alloc:      mod.ExportedFunction(abi.ExportAlloc),
+		free:       mod.ExportedFunction(abi.ExportFree),
+		load:       mod.ExportedFunction(abi.ExportLoad),
+		evaluate:   mod.ExportedFunction(abi.ExportEvaluate),
+		trust:      mod.ExportedFunction(abi.ExportTrust),
 	}
 	if v, err := mod.ExportedFunction(abi.ExportVersion).Call(ctx); err != nil || len(v) != 1 || v[0] != abi.Version {
 		mod.Close(ctx)
@@ -173,7 +192,7 @@ func (inst *instance) call(ctx context.Context, fn api.Function, input []byte) (
 	}
 	res, err := fn.Call(ctx, uint64(inst.in), uint64(len(input)))
 	if err != nil {
-		return nil, err
+		return nil, inst.explain(err)
 	}
 	outPtr, outLen := abi.Unpack(res[0])
 	view, ok := inst.mod.Memory().Read(outPtr, outLen)
@@ -181,6 +200,57 @@ func (inst *instance) call(ctx context.Context, fn api.Function, input []byte) (
 		return nil, fmt.Errorf("reading %d bytes at %#x: out of range", outLen, outPtr)
 	}
 	return view, nil
+}
+
+// explain turns a trap into an error that says why: the Go runtime inside
+// prints its fatal error before it traps, and running out of memory names
+// the limit it reached. A trap without either keeps wazero's words.
+func (inst *instance) explain(err error) error {
+	var exit *sys.ExitError
+	if errors.As(err, &exit) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	fatal := inst.stderr.fatal()
+	if fatal == "" {
+		return err
+	}
+	if strings.Contains(fatal, "out of memory") {
+		return fmt.Errorf("%w: the module ran out of memory (%s) at %d MiB of linear memory, against the host's limit of %d MiB (host.Options.MemoryLimitPages)", ErrOutOfMemory, fatal, inst.mod.Memory().Size()>>20, uint64(inst.limitPages)*pageBytes>>20)
+	}
+	return fmt.Errorf("the module stopped: %s (%w)", fatal, err)
+}
+
+// ErrOutOfMemory is a module that reached its memory limit.
+var ErrOutOfMemory = errors.New("memory limit reached")
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+// fatal returns the Go runtime's last "fatal error:" line, if any.
+func (t *tailBuffer) fatal() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	text := string(t.buf)
+	i := strings.LastIndex(text, "fatal error: ")
+	if i < 0 {
+		return ""
+	}
+	line, _, _ := strings.Cut(text[i:], "\n")
+	return strings.TrimSpace(line)
 }
 
 // Engine evaluates drafts against one bundle with a pool of instances. It

@@ -192,7 +192,47 @@ func TestMemoryLimitIsAnErrorNotACrash(t *testing.T) {
 	huge := strings.Repeat("Call me on 07700 900614 now. ", 36000) // ~1 MB, many findings
 	_, err = e.Evaluate(huge, engine.Context{Time: "2026-01-01T10:00:00Z"})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "wasm host")
+	assert.ErrorIs(t, err, host.ErrOutOfMemory)
+	assert.Contains(t, err.Error(), "against the host's limit of 8 MiB (host.Options.MemoryLimitPages)", "the error names the limit")
+	assert.NotContains(t, err.Error(), "wasm stack trace", "not a bare trap")
+}
+
+// Item 6 of the hardening issue: whatever the engine accepts, the module
+// under the default limits answers, as the native engine does: a draft
+// just under engine.MaxDraftBytes, and a bundle with a 300,000-term
+// lexicon (about 5 MB, under the server's envelope limit).
+func TestTheModuleTakesWhatTheEngineTakes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a megabyte in the module takes seconds")
+	}
+	ctx := context.Background()
+	draft := strings.Repeat("fuck shit ", engine.MaxDraftBytes/10+1)[:engine.MaxDraftBytes-1]
+	c := engine.Context{Platform: "twitter", Surface: "post", Account: "personal", Time: "2026-03-11T10:15:00Z"}
+	want, err := native.Evaluate(draft, c)
+	require.NoError(t, err)
+	got, err := modWasm.Evaluate(draft, c)
+	require.NoError(t, err, "a draft the engine reads must not trap")
+	assert.Equal(t, want, got)
+
+	b := *src.Bundle
+	terms := make([]string, 300_000)
+	for i := range terms {
+		terms[i] = fmt.Sprintf("heedterm%dx", i)
+	}
+	b.Lexicons = append(append([]engine.Lexicon(nil), b.Lexicons...), engine.Lexicon{Name: "huge", Terms: terms})
+	rule := b.Rules[0]
+	rule.ID, rule.Match, rule.Unless, rule.When = "huge-lexicon", &engine.Matcher{Lexicon: "huge"}, nil, engine.Conditions{}
+	b.Rules = append(append([]engine.Rule(nil), b.Rules...), rule)
+	e, err := rt.Load(ctx, &b)
+	require.NoError(t, err, "a bundle the engine compiles must load")
+	defer e.Close(ctx)
+	fs, err := e.Evaluate("a post with heedterm299999x in it", c)
+	require.NoError(t, err)
+	var rules []string
+	for _, f := range fs {
+		rules = append(rules, f.Rule)
+	}
+	assert.Contains(t, rules, "huge-lexicon")
 }
 
 func TestImportsAreWASIOnly(t *testing.T) {

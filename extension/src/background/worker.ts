@@ -5,8 +5,8 @@
 // the offscreen document directly; a message sent while the document did
 // not exist or was not yet listening, the service worker passes on itself.
 import { localSettingsKey } from "../shared/config";
-import type { InstallRequest, InstallResponse, OffscreenReady, Request } from "../shared/messages";
-import { alarmName, Updater } from "./updater";
+import type { OffscreenReady, Request } from "../shared/messages";
+import { alarmName, expiryAlarmName, Updater } from "./updater";
 
 // When the current offscreen document started listening (Date.now()). Kept
 // in session storage too, because this worker is stopped when idle and the
@@ -69,9 +69,10 @@ function relay(msg: Request): Promise<unknown> {
   return toOffscreen({ type: "heed:offscreen", inner: msg });
 }
 
-const updater = new Updater((msg: InstallRequest) => toOffscreen<InstallResponse | undefined>(msg));
+const updater = new Updater((msg) => toOffscreen(msg));
 
-/** A new document starts on the built-in rules: give it the kept bundle, then ask the server. */
+/** A new document starts on the built-in rules: give it the kept bundle
+ *  (restore also says what runs now, and why), then ask the server. */
 async function freshDocument(): Promise<void> {
   try {
     await updater.restore();
@@ -101,6 +102,14 @@ chrome.runtime.onMessage.addListener((msg: Request | OffscreenReady | { type: st
       .catch((err: unknown) => sendResponse({ error: String(err) }));
     return true;
   }
+  // The popup's status: made anew from what the engine runs, no network.
+  if (msg.type === "heed:status" && sender.url?.startsWith(chrome.runtime.getURL(""))) {
+    void updater
+      .refresh()
+      .then(sendResponse)
+      .catch((err: unknown) => sendResponse({ error: String(err) }));
+    return true;
+  }
   if (msg.type !== "heed:evaluate" && msg.type !== "heed:config") return false;
   if (fromOffscreen) return false;
   const req = msg as Request;
@@ -116,7 +125,7 @@ chrome.runtime.onMessage.addListener((msg: Request | OffscreenReady | { type: st
 });
 
 chrome.alarms.onAlarm.addListener((a) => {
-  if (a.name === alarmName) void updater.check().catch(() => undefined);
+  if (a.name === alarmName || a.name === expiryAlarmName) void updater.check().catch(() => undefined);
 });
 // Settings apply without a restart: IT's policy or the options page.
 chrome.storage.onChanged.addListener((changes, area) => {

@@ -106,13 +106,26 @@ export interface BundleParts {
 /**
  * The bundle a built bundle's JSON or a signed envelope's JSON holds. The
  * envelope is not verified here: the module verifies it when it loads it.
+ * The two are told apart by parsing, as the module does (a JSON object
+ * with a top-level "payloadType" string is an envelope; a bundle has no
+ * such key), never by the first bytes: JSON may start with whitespace and
+ * a signer may write the keys in any order.
  */
 export function bundleInside(json: string): BundleParts {
-  const parsed = JSON.parse(json) as BundleParts & Partial<Envelope>;
-  if (typeof parsed.payloadType === "string" && typeof parsed.payload === "string") {
-    return (JSON.parse(decoder.decode(base64(parsed.payload))) as { bundle?: BundleParts }).bundle ?? {};
+  const parsed = JSON.parse(json) as unknown;
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new HeedError("not a bundle or a signed envelope: want a JSON object");
   }
-  return parsed;
+  const env = parsed as Partial<Envelope> & BundleParts;
+  if (typeof env.payloadType !== "string") return env;
+  if (typeof env.payload !== "string") throw new HeedError("not an envelope: its payload is not base64 text");
+  let payload: { bundle?: BundleParts };
+  try {
+    payload = JSON.parse(decoder.decode(base64(env.payload))) as { bundle?: BundleParts };
+  } catch (err) {
+    throw new HeedError(`not an envelope: its payload does not read (${err instanceof Error ? err.message : String(err)})`);
+  }
+  return payload?.bundle ?? {};
 }
 
 /** One instance of the module with one bundle loaded. Not re-entrant. */
@@ -166,7 +179,15 @@ export class HeedEngine {
       const detail = (result.problems ?? []).map((p) => `${p.path}: ${p.message}`).join("; ");
       throw new HeedError(detail ? `${result.error}: ${detail}` : result.error);
     }
-    this.rules = bundle.rules ?? [];
+    const rules = bundle.rules ?? [];
+    if (typeof result.rules === "number" && result.rules !== rules.length) {
+      // The module compiled other rules than those read here: a finding
+      // would name the wrong rule. None are named until a load agrees.
+      this.rules = [];
+      this.accounts = [];
+      throw new HeedError(`the module loaded ${result.rules} rules but the bundle read here has ${rules.length}`);
+    }
+    this.rules = rules;
     this.accounts = bundle.settings?.official_accounts ?? [];
     return result;
   }

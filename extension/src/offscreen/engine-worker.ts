@@ -6,20 +6,17 @@
 // hands it signed bundles (the last good one from storage, then each new
 // one from the server); each is verified and compiled in a fresh instance
 // of the module, and only a bundle that passes replaces the one in use, so
-// a refusal never leaves staff without rules.
-import { HeedEngine } from "../engine/engine";
-import type { ConfigResponse, EvaluateResponse, InstallRequest, InstallResponse } from "../shared/messages";
+// a refusal never leaves staff without rules. A bundle from the server
+// that expires is dropped for the built-in one (engines.ts).
+import type { EvaluateResponse, InstallRequest } from "../shared/messages";
+import { Engines } from "./engines";
 
 export type WorkerRequest =
   | { id: number; type: "evaluate"; text: string; context: Record<string, string> }
   | { id: number; type: "config" }
+  | { id: number; type: "state" }
   | { id: number; type: "booted" }
   | ({ id: number } & Omit<InstallRequest, "type"> & { type: "install" });
-
-interface Loaded {
-  engine: HeedEngine;
-  config: ConfigResponse;
-}
 
 // A new document starts on the built-in bundle, but the service worker may
 // hold a newer one from the server. Drafts wait until it has said (or for
@@ -32,9 +29,6 @@ const boot = new Promise<void>((r) => {
 });
 
 let compiled: Promise<WebAssembly.Module> | null = null;
-let loading: Promise<Loaded> | null = null;
-/** Installs run one at a time, in order. */
-let installs: Promise<unknown> = Promise.resolve();
 
 function module(): Promise<WebAssembly.Module> {
   compiled ??= WebAssembly.compileStreaming(fetch("heed.wasm")).catch((err) => {
@@ -44,51 +38,13 @@ function module(): Promise<WebAssembly.Module> {
   return compiled;
 }
 
-function configOf(engine: HeedEngine, info: { name?: string; version?: number; expires?: string }, source: "built-in" | "server"): ConfigResponse {
-  return {
-    officialAccounts: engine.officialAccounts,
-    bundle: { name: info.name ?? "", version: info.version ?? 0, source, ...(info.expires ? { expires: info.expires } : {}) },
-  };
-}
-
-async function loadBuiltIn(): Promise<Loaded> {
-  const [m, bundleText] = await Promise.all([module(), fetch("bundle.json").then((r) => r.text())]);
-  const engine = await HeedEngine.create(m);
-  return { engine, config: configOf(engine, engine.load(bundleText), "built-in") };
-}
-
-function loaded(): Promise<Loaded> {
-  loading ??= loadBuiltIn().catch((err) => {
-    loading = null;
-    throw err;
-  });
-  return loading;
-}
-
-async function install(req: Omit<InstallRequest, "type">): Promise<InstallResponse> {
-  // After the built-in load, so that it cannot land over this one.
-  await loaded().catch(() => undefined);
-  const candidate = await HeedEngine.create(await module());
-  // The module checks the signature against these keys and the expiry
-  // against the clock; a failure throws and the current bundle stays.
-  candidate.trust(JSON.stringify(req.keys));
-  const info = candidate.load(req.envelope);
-  const version = info.version ?? 0;
-  if (version <= req.minVersion) {
-    throw new Error(`version ${version} is not above version ${req.minVersion}, the last accepted (a rollback)`);
-  }
-  const next: Loaded = { engine: candidate, config: configOf(candidate, info, "server") };
-  loading = Promise.resolve(next);
-  return { name: info.name ?? "", version, ...(info.expires ? { expires: info.expires } : {}) };
-}
+const engines = new Engines({ module, builtIn: () => fetch("bundle.json").then((r) => r.text()) });
 
 self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
   const req = e.data;
   try {
     if (req.type === "install") {
-      const run = installs.then(() => install(req));
-      installs = run.catch(() => undefined);
-      postMessage({ id: req.id, ...(await run) });
+      postMessage({ id: req.id, ...(await engines.install(req)) });
       return;
     }
     if (req.type === "booted") {
@@ -96,16 +52,20 @@ self.onmessage = async (e: MessageEvent<WorkerRequest>) => {
       postMessage({ id: req.id });
       return;
     }
+    // The service worker's question of what runs: answered at once.
+    if (req.type === "state") {
+      postMessage({ id: req.id, ...(await engines.config()) });
+      return;
+    }
     await boot;
-    const l = await loaded();
     if (req.type === "evaluate") {
-      postMessage({ id: req.id, findings: l.engine.evaluate(req.text, req.context) } satisfies EvaluateResponse & { id: number });
+      postMessage({ id: req.id, findings: await engines.evaluate(req.text, req.context) } satisfies EvaluateResponse & { id: number });
     } else {
-      postMessage({ id: req.id, ...l.config });
+      postMessage({ id: req.id, ...(await engines.config()) });
     }
   } catch (err) {
     postMessage({ id: req.id, error: err instanceof Error ? err.message : String(err), officialAccounts: [] });
   }
 };
 
-void loaded().catch(() => undefined);
+void engines.current().catch(() => undefined);

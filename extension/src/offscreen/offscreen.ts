@@ -28,8 +28,12 @@ chrome.runtime.onMessage.addListener((msg: Request | { type: "heed:offscreen"; i
   // Only the service worker installs bundles: never a content script.
   const fromExtension = sender.url?.startsWith(chrome.runtime.getURL("")) ?? false;
   if ((msg as { type: string }).type === "heed:install" && fromExtension) {
-    const { envelope, keys, minVersion } = msg as unknown as InstallRequest;
-    void ask({ type: "install", envelope, keys, minVersion }).then(sendResponse);
+    const { envelope, keys, minVersion, allowSame, minIssued, url } = msg as unknown as InstallRequest;
+    void ask({ type: "install", envelope, keys, minVersion, allowSame, minIssued, url }).then(sendResponse);
+    return true;
+  }
+  if ((msg as { type: string }).type === "heed:state" && fromExtension) {
+    void ask({ type: "state" }).then(sendResponse);
     return true;
   }
   if ((msg as { type: string }).type === "heed:booted" && fromExtension) {

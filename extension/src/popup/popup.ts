@@ -3,8 +3,8 @@
 // themselves per site (when IT allows the choice), and the locally kept
 // "posted anyway" list.
 import type { Effective } from "../shared/config";
-import { accountKey, ask, overridesKey, type ConfigResponse, type Override } from "../shared/messages";
-import type { UpdateStatus } from "../background/updater";
+import { accountKey, ask, overridesKey, type BundleInfo, type ConfigResponse, type Override } from "../shared/messages";
+import { statusKey, type UpdateStatus } from "../background/updater";
 
 const SITES: [string, string][] = [
   ["facebook", "Facebook"],
@@ -19,18 +19,42 @@ const CHOICES: [string, string][] = [
 
 const $ = (id: string) => document.getElementById(id)!;
 
-async function showBundle(): Promise<void> {
-  const [cfg, stored] = await Promise.all([
-    ask<ConfigResponse>({ type: "heed:config" }).catch(() => undefined),
-    chrome.storage.local.get("status"),
-  ]);
-  const status = (stored.status ?? {}) as UpdateStatus;
-  const b = cfg?.bundle;
-  $("bundle").textContent = b
-    ? `Rules: ${b.name}, version ${b.version}${b.source === "built-in" ? " (built in)" : ""}`
-    : "The rules could not be loaded.";
+/** The rules the engine runs, from where, and until when. */
+function describeBundle(b: BundleInfo): string {
+  const head = `Rules: ${b.name}, version ${b.version}`;
+  if (b.source === "built-in") return `${head} (built in)`;
+  let from = "the server";
+  try {
+    if (b.url) from = new URL(b.url).host;
+  } catch {
+    // The address as it was given.
+  }
+  const until = b.expires ? `, valid until ${new Date(b.expires).toLocaleString()}` : "";
+  return `${head}, from ${from}${until}`;
+}
+
+/** Shows a status: what the engine runs, the last check, what is wrong. */
+function render(status: UpdateStatus): void {
+  $("bundle").textContent = status.bundle ? describeBundle(status.bundle) : "The rules could not be loaded.";
   $("checked").textContent = status.checkedAt ? `Last checked ${new Date(status.checkedAt).toLocaleString()}` : "Not checked with a server yet.";
   $("error").textContent = status.error ?? "";
+}
+
+/** Asks the service worker to make the status anew from what the engine
+ *  runs now; the stored one if it cannot. */
+async function showBundle(): Promise<void> {
+  const fresh = (await chrome.runtime.sendMessage({ type: "heed:status" }).catch(() => undefined)) as UpdateStatus | undefined;
+  if (fresh?.bundle) {
+    render(fresh);
+    return;
+  }
+  const [stored, cfg] = await Promise.all([
+    chrome.storage.local.get(statusKey).then((s) => (s[statusKey] ?? {}) as UpdateStatus),
+    ask<ConfigResponse>({ type: "heed:config" }).catch(() => undefined),
+  ]);
+  // What the engine says it runs, over what was stored.
+  if (cfg?.bundle) stored.bundle = cfg.bundle;
+  render(stored);
 }
 
 async function showAccounts(): Promise<void> {
@@ -80,9 +104,10 @@ async function main(): Promise<void> {
   $("check").addEventListener("click", async () => {
     const button = $("check") as HTMLButtonElement;
     button.disabled = true;
-    await chrome.runtime.sendMessage({ type: "heed:check-now" }).catch(() => undefined);
+    const status = (await chrome.runtime.sendMessage({ type: "heed:check-now" }).catch(() => undefined)) as UpdateStatus | undefined;
     button.disabled = false;
-    await showBundle();
+    if (status?.bundle) render(status);
+    else await showBundle();
   });
   $("clear").addEventListener("click", async () => {
     await chrome.storage.local.remove(overridesKey);
@@ -91,7 +116,9 @@ async function main(): Promise<void> {
   $("options").addEventListener("click", () => void chrome.runtime.openOptionsPage());
   chrome.storage.onChanged.addListener((changes, area) => {
     if (area !== "local") return;
-    if ("status" in changes) void showBundle();
+    // Each status is made whole by the service worker: show it as it is.
+    const status = changes[statusKey]?.newValue as UpdateStatus | undefined;
+    if (status?.bundle) render(status);
     if ("effective" in changes) void showAccounts();
     if (overridesKey in changes) void showOverrides();
   });

@@ -2,6 +2,7 @@
 // described by managed_schema.json) wins; the rest may be set on the
 // options page (chrome.storage.local), else the built-in defaults hold.
 // Staff never need to configure anything.
+import { channelPattern } from "./limits.gen";
 
 /** A trusted signing key, as `heed keygen` writes it in NAME.pub. */
 export interface TrustedKey {
@@ -56,6 +57,9 @@ export interface Effective {
 
 const names = Object.keys(defaults) as SettingName[];
 
+/** A channel name the server accepts: the one grammar, from Go (limits.gen.ts). */
+const channelRE = new RegExp(channelPattern);
+
 /** Checks one value; returns it cleaned, or a problem. */
 function check(name: SettingName, v: unknown): { ok: Settings[SettingName] } | { problem: string } {
   switch (name) {
@@ -75,7 +79,9 @@ function check(name: SettingName, v: unknown): { ok: Settings[SettingName] } | {
       return { ok: u.origin + u.pathname.replace(/\/+$/, "") };
     }
     case "channel":
-      return typeof v === "string" && /^[a-z0-9][a-z0-9._-]{0,62}$/.test(v) ? { ok: v } : { problem: `channel ${JSON.stringify(v)}: want lower-case letters, digits, . _ -` };
+      return typeof v === "string" && channelRE.test(v)
+        ? { ok: v }
+        : { problem: `channel ${JSON.stringify(v)}: want lower-case letters, digits and -, starting with a letter or digit, at most 64 (the server's channel names, ${channelPattern})` };
     case "trustedKeys":
       if (!Array.isArray(v)) return { problem: "trustedKeys: want a list of {keyid, public_key}" };
       for (const [i, k] of v.entries()) {

@@ -36,27 +36,48 @@ export interface ConfigResponse {
   error?: string;
 }
 
-/** The bundle in use: shipped inside the extension, or from the server. */
+/** The bundle the engine runs: shipped inside the extension, or from the server. */
 export interface BundleInfo {
   name: string;
   version: number;
   source: "built-in" | "server";
+  /** For a bundle from the server: when it was issued and when it expires (RFC 3339). */
+  issued?: string;
   expires?: string;
+  /** For a bundle from the server: the address it was fetched from. */
+  url?: string;
+}
+
+/** From the service worker or the popup to the offscreen document: the
+ *  bundle the engine runs now, answered at once (drafts wait for the start
+ *  to settle; this does not). The answer is a ConfigResponse. */
+export interface StateRequest {
+  type: "heed:state";
 }
 
 /** From the service worker to the offscreen document: verify and use a
- *  signed bundle if it is signed by one of keys, unexpired, and its
- *  version is above minVersion. */
+ *  signed bundle if it is signed by one of keys, unexpired, its version is
+ *  above minVersion (or equal to it, with allowSame) and it was issued no
+ *  earlier than minIssued. */
 export interface InstallRequest {
   type: "heed:install";
   envelope: string;
   keys: { keyid: string; public_key: string }[];
+  /** The version of the last bundle accepted from this server; 0 for none. */
   minVersion: number;
+  /** Restoring the kept bundle: its own version is accepted again. */
+  allowSame?: boolean;
+  /** When the last bundle accepted from this server was issued (RFC 3339):
+   *  a bundle issued earlier is refused, whatever its version. */
+  minIssued?: string;
+  /** The address the envelope came from, for the popup. */
+  url?: string;
 }
 
 export interface InstallResponse {
   name?: string;
   version?: number;
+  issued?: string;
   expires?: string;
   error?: string;
 }
