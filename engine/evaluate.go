@@ -261,13 +261,14 @@ func (r *compiledRule) applies(ctx Context, when time.Time) bool {
 }
 
 func (p *Program) finding(s *scratch, r *compiledRule, spans []span) RuleHit {
-	sorted := slices.Clone(spans)
-	slices.SortFunc(sorted, func(a, b span) int {
-		if a.start != b.start {
-			return a.start - b.start
-		}
-		return a.end - b.end
-	})
+	// Spans mostly arrive in order (one lexicon, a near); a rule of
+	// several parts concatenates ordered runs, which a stable sort takes
+	// as runs, with no comparison closure to call.
+	sorted := spans
+	if !slices.IsSortedFunc(spans, cmpStart) {
+		sorted = slices.Clone(spans)
+		slices.SortStableFunc(sorted, cmpStart)
+	}
 	out := make([]Span, 0, len(sorted))
 	for _, sp := range sorted {
 		u := Span{Start: s.toks.UTF16(sp.start), End: s.toks.UTF16(sp.end)}
