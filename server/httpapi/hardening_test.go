@@ -111,20 +111,17 @@ func TestLongPollsOnUnknownChannelsAreNotWaitedOnOrKept(t *testing.T) {
 	// poll leaves.
 	require.Equal(t, http.StatusCreated, f.publish(f.sign(1, nil)).StatusCode)
 	etag := f.do("GET", "/v1/channels/stable/bundle", nil).Header.Get("ETag")
-	var wg sync.WaitGroup
+	var polls []<-chan *http.Response
 	for range 3 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			req, _ := http.NewRequest("GET", f.srv.URL+"/v1/channels/stable/bundle?wait=300ms", nil)
-			req.Header.Set("If-None-Match", etag)
-			if resp, err := http.DefaultClient.Do(req); err == nil {
-				resp.Body.Close()
-			}
-		}()
+		polls = append(polls, f.longPoll("/v1/channels/stable/bundle?wait=300ms", etag))
 	}
 	require.Eventually(t, func() bool { return api.WaitingChannels() == 1 }, 2*time.Second, 5*time.Millisecond)
-	wg.Wait()
+	for _, p := range polls {
+		if resp := <-p; resp != nil {
+			assert.Equal(t, http.StatusNotModified, resp.StatusCode)
+			resp.Body.Close()
+		}
+	}
 	assert.Equal(t, 0, api.WaitingChannels())
 }
 
@@ -135,18 +132,9 @@ func TestLongPollsAreCapped(t *testing.T) {
 	require.Equal(t, http.StatusCreated, f.publish(f.sign(1, nil)).StatusCode)
 	etag := f.do("GET", "/v1/channels/stable/bundle", nil).Header.Get("ETag")
 
-	answers := make(chan *http.Response, 2)
-	for range 2 {
-		go func() {
-			req, _ := http.NewRequest("GET", f.srv.URL+"/v1/channels/stable/bundle?wait=20s", nil)
-			req.Header.Set("If-None-Match", etag)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				answers <- nil
-				return
-			}
-			answers <- resp
-		}()
+	answers := []<-chan *http.Response{
+		f.longPoll("/v1/channels/stable/bundle?wait=20s", etag),
+		f.longPoll("/v1/channels/stable/bundle?wait=20s", etag),
 	}
 	require.Eventually(t, func() bool {
 		m := f.metricsText()
@@ -160,8 +148,8 @@ func TestLongPollsAreCapped(t *testing.T) {
 	assert.Contains(t, f.metricsText(), "heed_long_polls_refused_total 1")
 
 	require.Equal(t, http.StatusCreated, f.publish(f.sign(2, nil)).StatusCode)
-	for range 2 {
-		resp := <-answers
+	for _, answer := range answers {
+		resp := <-answer
 		require.NotNil(t, resp)
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
 		resp.Body.Close()

@@ -90,6 +90,22 @@ func (f *fixture) do(method, path string, body []byte, headers ...string) *http.
 	return resp
 }
 
+// longPoll sends a GET with If-None-Match in the background; its answer
+// (nil when the request failed) arrives on the channel, body unread.
+func (f *fixture) longPoll(path, etag string) <-chan *http.Response {
+	answer := make(chan *http.Response, 1)
+	go func() {
+		req, _ := http.NewRequest("GET", f.srv.URL+path, nil)
+		req.Header.Set("If-None-Match", etag)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			resp = nil
+		}
+		answer <- resp
+	}()
+	return answer
+}
+
 func (f *fixture) publish(body []byte) *http.Response {
 	return f.do("POST", "/v1/channels/stable/bundles", body, "Authorization", "Bearer "+token)
 }
@@ -223,18 +239,8 @@ func TestLongPollAnswersWhenANewVersionLands(t *testing.T) {
 	require.Equal(t, 201, f.publish(f.sign(1, nil)).StatusCode)
 	etag := f.do("GET", "/v1/channels/stable/bundle", nil).Header.Get("ETag")
 
-	done := make(chan *http.Response)
 	start := time.Now()
-	go func() {
-		req, _ := http.NewRequest("GET", f.srv.URL+"/v1/channels/stable/bundle?wait=10s", nil)
-		req.Header.Set("If-None-Match", etag)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			done <- nil
-			return
-		}
-		done <- resp
-	}()
+	done := f.longPoll("/v1/channels/stable/bundle?wait=10s", etag)
 	time.Sleep(200 * time.Millisecond)
 	require.Equal(t, 201, f.publish(f.sign(2, nil)).StatusCode)
 	resp := <-done
