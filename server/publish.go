@@ -102,7 +102,7 @@ func (p *Publisher) Publish(ctx context.Context, req Request) (Release, error) {
 	}
 	if _, aerr := p.Store.Audit(ctx, rec); aerr != nil && err == nil {
 		// The release stands; the trail must say why it is incomplete.
-		return rel, fmt.Errorf("published, but the audit record failed: %w", aerr)
+		return rel, fmt.Errorf("published, but %w: %w", ErrAuditFailed, aerr)
 	}
 	return rel, err
 }
@@ -122,17 +122,25 @@ func (p *Publisher) publish(ctx context.Context, req Request, rec *AuditRecord) 
 		return Release{}, refuse(http.StatusUnprocessableEntity, []string{err.Error()}, "signature refused")
 	}
 	rec.Version = v.Version
+	rel := Release{
+		Channel: req.Channel, Version: v.Version, Name: v.Name, Publisher: req.Who,
+		Digest: v.Digest, KeyID: v.KeyID, Issued: v.Issued, Expires: v.Expires,
+		Note: req.Note, Size: len(req.Envelope),
+	}
+	// Checked here for an early answer; the store checks both again in the
+	// transaction that stores the release, against a racing publish.
 	if latest, body, err := p.Store.Latest(ctx, req.Channel); err == nil {
 		if v.Version <= latest.Version {
 			return Release{}, refuse(http.StatusConflict, nil, "version %d is not above the latest, %d", v.Version, latest.Version)
 		}
-		// Clients never take a bundle issued before the one in force, so
-		// a release issued earlier would be stored and served but never
-		// run: refuse it here, where IT sees why.
-		if live, err := envelope.Open(body); err == nil {
-			if liveIssued, err := time.Parse(time.RFC3339, live.Issued); err == nil && v.IssuedAt.Before(liveIssued) {
-				return Release{}, refuse(http.StatusConflict, nil, "version %d was issued at %s, before version %d (issued %s): clients would refuse it; sign it again", v.Version, v.Issued, latest.Version, live.Issued)
+		if latest.Issued == "" {
+			// Stored before releases kept their issue time.
+			if live, err := envelope.Open(body); err == nil {
+				latest.Issued = live.Issued
 			}
+		}
+		if err := CheckIssuedOrder(latest, rel); err != nil {
+			return Release{}, refuse(http.StatusConflict, nil, "%v", err)
 		}
 	}
 	prog, err := engine.Compile(&v.Bundle)
@@ -157,13 +165,9 @@ func (p *Publisher) publish(ctx context.Context, req Request, rec *AuditRecord) 
 		sort.Strings(failures)
 		return Release{}, refuse(http.StatusUnprocessableEntity, failures, "%d rule examples fail", len(failures))
 	}
-	rel := Release{
-		Channel: req.Channel, Version: v.Version, Name: v.Name, Publisher: req.Who,
-		Published: p.now().UTC(), Digest: v.Digest, KeyID: v.KeyID, Issued: v.Issued, Expires: v.Expires,
-		Note: req.Note, Size: len(req.Envelope),
-	}
+	rel.Published = p.now().UTC()
 	if err := p.Store.Publish(ctx, rel, req.Envelope); err != nil {
-		if errors.Is(err, ErrVersionNotAbove) {
+		if errors.Is(err, ErrVersionNotAbove) || errors.Is(err, ErrIssuedBefore) {
 			return Release{}, refuse(http.StatusConflict, nil, "%v", err)
 		}
 		return Release{}, err

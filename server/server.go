@@ -6,6 +6,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -45,10 +46,34 @@ var ErrNotFound = errors.New("not found")
 // ErrVersionNotAbove is a publish whose version is not above the latest.
 var ErrVersionNotAbove = errors.New("version not above the latest")
 
+// ErrIssuedBefore is a publish issued before the latest: clients never take
+// a bundle issued before the one in force, so it would be served but never
+// run.
+var ErrIssuedBefore = errors.New("issued before the latest")
+
+// ErrAuditFailed is a publish that was stored but whose audit record could
+// not be written: the release stands.
+var ErrAuditFailed = errors.New("the audit record failed")
+
+// CheckIssuedOrder reports next issued before prev, as ErrIssuedBefore.
+// Releases stored before issue times were kept have none and pass.
+func CheckIssuedOrder(prev, next Release) error {
+	if prev.Issued == "" || next.Issued == "" {
+		return nil
+	}
+	p, perr := time.Parse(time.RFC3339, prev.Issued)
+	n, nerr := time.Parse(time.RFC3339, next.Issued)
+	if perr != nil || nerr != nil || !n.Before(p) {
+		return nil
+	}
+	return fmt.Errorf("%w: version %d was issued at %s, before version %d (issued %s): clients would refuse it; sign it again", ErrIssuedBefore, next.Version, next.Issued, prev.Version, prev.Issued)
+}
+
 // Store keeps releases and the audit trail. A publish is all or nothing.
 type Store interface {
 	// Publish stores a release and its envelope if, at that moment, its
-	// version is above the channel's latest; else ErrVersionNotAbove.
+	// version is above the channel's latest (else ErrVersionNotAbove) and
+	// it was issued no earlier (else ErrIssuedBefore, by CheckIssuedOrder).
 	Publish(ctx context.Context, r Release, envelope []byte) error
 	// Latest returns the channel's newest release and envelope.
 	Latest(ctx context.Context, channel string) (Release, []byte, error)

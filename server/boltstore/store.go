@@ -90,8 +90,20 @@ func (s *Store) Publish(_ context.Context, r server.Release, envelope []byte) er
 		if err != nil {
 			return err
 		}
-		if last, _ := releases.Cursor().Last(); last != nil && int64(binary.BigEndian.Uint64(last)) >= r.Version {
-			return fmt.Errorf("%w: %d is not above %d", server.ErrVersionNotAbove, r.Version, binary.BigEndian.Uint64(last))
+		if last, lastMeta := releases.Cursor().Last(); last != nil {
+			if int64(binary.BigEndian.Uint64(last)) >= r.Version {
+				return fmt.Errorf("%w: %d is not above %d", server.ErrVersionNotAbove, r.Version, binary.BigEndian.Uint64(last))
+			}
+			// In the same transaction as the version: two publishes racing
+			// past the publisher's own check must not store a later
+			// version issued before an earlier one.
+			var prev server.Release
+			if err := json.Unmarshal(lastMeta, &prev); err != nil {
+				return fmt.Errorf("store: release %d: %w", binary.BigEndian.Uint64(last), err)
+			}
+			if err := server.CheckIssuedOrder(prev, r); err != nil {
+				return err
+			}
 		}
 		k := key(uint64(r.Version))
 		if err := envelopes.Put(k, envelope); err != nil {

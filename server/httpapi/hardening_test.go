@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -297,3 +298,22 @@ func (f *fixture) metricsText() string {
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// failingAudit stores releases but cannot write the audit trail.
+type failingAudit struct{ server.Store }
+
+func (failingAudit) Audit(context.Context, server.AuditRecord) (server.AuditRecord, error) {
+	return server.AuditRecord{}, errors.New("disk full")
+}
+
+// A release the store committed is served even when its audit record
+// failed: answering "not published" would leave the server on the old
+// version, and IT retrying would get 409.
+func TestAReleaseStoredWithoutItsAuditRecordIsServed(t *testing.T) {
+	f, _ := newFixtureWith(t, httpapi.Options{}, func(s server.Store) server.Store { return failingAudit{s} })
+	require.Equal(t, http.StatusCreated, f.publish(f.sign(1, nil)).StatusCode)
+	r := f.publish(f.sign(2, nil))
+	assert.Equal(t, http.StatusCreated, r.StatusCode)
+	assert.Contains(t, r.Header.Get("Heed-Warning"), "audit record could not be written")
+	assert.Equal(t, "2", f.servedVersion())
+}

@@ -530,7 +530,11 @@ func (a *API) publish(w http.ResponseWriter, r *http.Request) {
 		writeError(w, perr.Status, perr.Message, perr.Details)
 		return
 	}
-	if err != nil {
+	if errors.Is(err, server.ErrAuditFailed) {
+		// The release is stored: serve it, and say what is missing.
+		a.log.Error("published without an audit record", "channel", ch, "version", rel.Version, "err", err)
+		w.Header().Set("Heed-Warning", "published, but its audit record could not be written")
+	} else if err != nil {
 		a.log.Error("publish failed", "channel", ch, "err", err)
 		writeError(w, http.StatusInternalServerError, "the store failed: the bundle was not published", nil)
 		return

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"container/list"
+	"fmt"
 	"sync"
 )
 
@@ -57,6 +58,11 @@ func (rc *releaseCache) get(channel string, version int64, load func() (*cached,
 		e.c, e.err = load()
 		rc.mu.Lock()
 		defer rc.mu.Unlock()
+		if rc.entries[k] != el {
+			// Evicted while it loaded: its requesters get it, the cache
+			// does not hold it, and its size was never counted.
+			return
+		}
 		if e.err != nil {
 			rc.remove(el)
 			return
@@ -65,8 +71,8 @@ func (rc *releaseCache) get(channel string, version int64, load func() (*cached,
 		rc.size += e.size
 		// Drop the least recently served until within bounds; the one
 		// just loaded stays even if it alone is over.
-		for rc.size > rc.max && rc.order.Back() != el {
-			rc.remove(rc.order.Back())
+		for back := rc.order.Back(); rc.size > rc.max && back != nil && back != el; back = rc.order.Back() {
+			rc.remove(back)
 		}
 	})
 	return e.c, e.err
@@ -87,4 +93,19 @@ func (rc *releaseCache) len() int {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	return len(rc.entries)
+}
+
+// check reports whether the count of bytes held agrees with the entries,
+// for tests.
+func (rc *releaseCache) check() error {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	var sum int64
+	for el := rc.order.Front(); el != nil; el = el.Next() {
+		sum += el.Value.(*releaseEntry).size
+	}
+	if sum != rc.size || rc.order.Len() != len(rc.entries) {
+		return fmt.Errorf("release cache: %d entries listed, %d mapped; %d bytes counted, %d held", rc.order.Len(), len(rc.entries), rc.size, sum)
+	}
+	return nil
 }

@@ -177,13 +177,13 @@ func (inst *instance) call(ctx context.Context, fn api.Function, input []byte) (
 	if uint32(len(input)) > inst.inCap || inst.in == 0 {
 		if inst.in != 0 {
 			if _, err := inst.free.Call(ctx, uint64(inst.in)); err != nil {
-				return nil, err
+				return nil, inst.explain(err)
 			}
 		}
 		size := max(uint32(len(input)), 4096)
 		res, err := inst.alloc.Call(ctx, uint64(size))
 		if err != nil {
-			return nil, err
+			return nil, inst.explain(err)
 		}
 		inst.in, inst.inCap = uint32(res[0]), size
 	}

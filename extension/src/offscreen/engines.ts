@@ -60,7 +60,10 @@ export class Engines {
   async current(): Promise<Loaded> {
     const l = await this.loaded();
     if (l.bundle.source === "server" && !(this.now() < when(l.bundle.expires))) {
-      if (this.loading && (await this.loading) === l) this.loading = null;
+      // Only if nothing was installed meanwhile: an install during the
+      // await must not be dropped for the built-in rules.
+      const p = this.loading;
+      if (p && (await p) === l && this.loading === p) this.loading = null;
       return this.loaded();
     }
     return l;
