@@ -300,7 +300,10 @@ func (c *client) envelope(u string) ([]byte, error) {
 	return data, nil
 }
 
-func (c *client) publish(envelope []byte, note string) (server.Release, error) {
+// publish sends a signed envelope. A release the server stored with a
+// warning (its audit record failed) is published: the warning is written
+// to warn.
+func (c *client) publish(envelope []byte, note string, warn io.Writer) (server.Release, error) {
 	var rel server.Release
 	u := c.url("/bundles")
 	if note != "" {
@@ -319,6 +322,9 @@ func (c *client) publish(envelope []byte, note string) (server.Release, error) {
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusCreated {
 		return rel, apiError(resp)
+	}
+	if w := resp.Header.Get("Heed-Warning"); w != "" {
+		fmt.Fprintf(warn, "warning from the server: %s\n", w)
 	}
 	err = json.NewDecoder(resp.Body).Decode(&rel)
 	return rel, err
@@ -396,7 +402,7 @@ func cmdPublish(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 	if err := confirm(stdin, stdout, *yes, "Publish?"); err != nil {
 		return err
 	}
-	rel, err := c.publish(data, *note)
+	rel, err := c.publish(data, *note, stderr)
 	if err != nil {
 		return &exitError{code: 1, err: err}
 	}
@@ -504,7 +510,7 @@ func cmdRollback(args []string, stdin io.Reader, stdout, stderr io.Writer) error
 	if err != nil {
 		return &exitError{code: 1, err: err}
 	}
-	rel, err := c.publish(signed, "rollback to "+strconv.FormatInt(*to, 10))
+	rel, err := c.publish(signed, "rollback to "+strconv.FormatInt(*to, 10), stderr)
 	if err != nil {
 		return &exitError{code: 1, err: err}
 	}
