@@ -25,6 +25,9 @@ before(async () => {
   ({ server, base } = await h.serveFixtures());
   profile = mkdtempSync(resolve(tmpdir(), "heed-chromium-"));
   context = await h.launch(profile);
+  // IT lists the organisation's account: pages that show it post as the
+  // organisation, pages that show someone else post as that person.
+  await h.setSettings(context, { officialAccounts: h.councilListed });
   // Every request the browser makes, with its body: none may carry a
   // word typed into a compose box.
   context.on("request", (r) => requests.push(`${r.method()} ${r.url()} ${r.postData() ?? ""}`));
@@ -46,8 +49,11 @@ after(async () => {
   }
 });
 
-function open(kind: Kind, account: "official" | "personal"): Promise<Page> {
-  return h.open(context, base, kind, account);
+/** Opens a fixture page showing the listed official account, or a
+ *  person's own one; the textarea page shows no account (unknown). The
+ *  content script's clock reads a Wednesday evening unless time is given. */
+function open(kind: Kind, account: "official" | "personal", time: string = h.evening): Promise<Page> {
+  return h.open(context, base, kind, account === "official" ? h.official : h.personal, time);
 }
 
 async function type(page: Page, kind: Kind, text: string): Promise<void> {
@@ -86,7 +92,12 @@ for (const kind of ["textarea", "lexical", "draft", "quill"] as Kind[]) {
     const personal = await open(kind, "personal");
     await type(personal, kind, text);
     await settled(personal, kind);
-    assert.ok(!(await cardTitles(personal)).some((t) => t.startsWith("Political opinion")));
+    if (kind === "textarea") {
+      // A plain textarea page shows no account: unknown, every rule applies.
+      assert.ok((await cardTitles(personal)).some((t) => t.startsWith("Political opinion")), "no account shown: the rule applies");
+    } else {
+      assert.ok(!(await cardTitles(personal)).some((t) => t.startsWith("Political opinion")));
+    }
     await personal.close();
   });
 
@@ -116,30 +127,33 @@ for (const kind of ["textarea", "lexical", "draft", "quill"] as Kind[]) {
   });
 }
 
-test("the popup's choice of account overrides what the page shows, per site", async () => {
+test("the popup's answer for an identity overrides IT's list, per identity", async () => {
+  // Sam Taylor posts on LinkedIn and on X; both are remembered as Sam's own.
+  await h.setAnswers(context, { "linkedin:sam taylor": "personal", "twitter:@samtaylor_89": "personal" });
   const id = h.extensionId(context);
   const popup = await context.newPage();
   await popup.goto(`chrome-extension://${id}/popup.html`);
   await popup.getByText(/^Rules: .+, version \d+/).waitFor();
-  const linkedin = popup.locator("fieldset", { hasText: "LinkedIn" });
-  await linkedin.getByLabel("I am posting as the organisation").check();
-  await popup.waitForFunction(async () => (await chrome.storage.local.get("account:linkedin"))["account:linkedin"] === "official");
+  const linkedin = popup.locator('#identities [data-identity="linkedin:sam taylor"]');
+  await linkedin.locator('input[value="official"]').check();
+  await h.until(() => h.answers(context), (a) => a["linkedin:sam taylor"] === "official", "the popup's answer");
 
   const text = "Proud to be a Conservative, join us on the doorstep";
   const page = await open("quill", "personal");
   await type(page, "quill", text);
   await settled(page, "quill");
-  assert.ok((await cardTitles(page)).some((t) => t.startsWith("Political opinion")), "linkedin is official by choice");
+  assert.ok((await cardTitles(page)).some((t) => t.startsWith("Political opinion")), "Sam on LinkedIn is official by Sam's answer");
   await page.close();
   const other = await open("draft", "personal");
   await type(other, "draft", text);
   await settled(other, "draft");
-  assert.ok(!(await cardTitles(other)).some((t) => t.startsWith("Political opinion")), "another site keeps the page's signs");
+  assert.ok(!(await cardTitles(other)).some((t) => t.startsWith("Political opinion")), "Sam on X keeps its own answer");
   await other.close();
 
-  await linkedin.getByLabel("Let Heed tell from the page").check();
-  await popup.waitForFunction(async () => !("account:linkedin" in (await chrome.storage.local.get("account:linkedin"))));
+  await linkedin.locator(".forget").click();
+  await h.until(() => h.answers(context), (a) => !("linkedin:sam taylor" in a), "forget");
   await popup.close();
+  await h.setAnswers(context, null);
 });
 
 test("offsets map back to the DOM of every editor's text model (emoji, blocks, breaks)", async () => {
@@ -152,7 +166,7 @@ test("offsets map back to the DOM of every editor's text model (emoji, blocks, b
 });
 
 test("keystroke-to-underline latency, warm and after the worker was stopped", async () => {
-  const page = await open("textarea", "official");
+  const page = await open("textarea", "official", "");
   await page.evaluate(() => {
     const w = window as Window & { keyAt?: number };
     document.addEventListener("keydown", () => (w.keyAt = performance.now()), true);

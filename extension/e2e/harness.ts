@@ -71,18 +71,104 @@ export async function launch(profile: string, keepPolicy = false): Promise<Brows
   return context;
 }
 
-/** Opens a fixture page and waits for Heed to attach; console errors collect in heedErrors. */
-export async function open(context: BrowserContext, base: string, kind: Kind, account: "official" | "personal" | ""): Promise<Page> {
+/** Who the fixture page shows as posting (its site's own account UI):
+ *  identity is the display name, handle the X handle (no @); feed adds a
+ *  timeline post outside the composer; admin makes the LinkedIn page a
+ *  company's admin page. Nothing: the page shows no account. */
+export interface Who {
+  identity?: string;
+  handle?: string;
+  feed?: string;
+  admin?: string;
+}
+
+/** The organisation's account, as IT lists it in the tests. */
+export const official: Who = { identity: "TheCouncil", handle: "thecouncil" };
+/** A member of staff's own account. */
+export const personal: Who = { identity: "Sam Taylor", handle: "samtaylor_89" };
+/** No account shown. */
+export const nobody: Who = {};
+
+/** IT's list naming the official account on every site (by name, by
+ *  handle with and without @, in other cases), for the options storage. */
+export const councilListed = { facebook: ["thecouncil"], twitter: ["@TheCouncil"], linkedin: ["TheCouncil"] };
+
+/** A Wednesday evening and a Wednesday in core hours (10:30 Europe/London, GMT in January). */
+export const evening = "2026-01-07T19:00:00Z";
+export const coreHours = "2026-01-07T10:30:00Z";
+
+export function fixtureURL(base: string, kind: Kind, who: Who = {}): string {
+  const q = new URLSearchParams();
+  for (const k of ["identity", "handle", "feed", "admin"] as const) if (who[k]) q.set(k, who[k]!);
+  const qs = q.toString();
+  return `${base}/${kind}.html${qs ? `?${qs}` : ""}`;
+}
+
+/** Opens a fixture page and waits for Heed to attach; console errors
+ *  collect in heedErrors. With time, the content script's clock reads that
+ *  time (see setTime). */
+export async function open(context: BrowserContext, base: string, kind: Kind, who: Who = {}, time?: string): Promise<Page> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   page.on("pageerror", (e) => errors.push(String(e)));
   (page as Page & { heedErrors?: string[] }).heedErrors = errors;
-  await page.goto(`${base}/${kind}.html${account ? `?account=${account}` : ""}`);
+  await page.goto(fixtureURL(base, kind, who));
+  await attached(page, kind, time);
+  return page;
+}
+
+/** Waits for the editor and Heed's overlay; sets the content script's clock. */
+async function attached(page: Page, kind: Kind, time?: string): Promise<void> {
   await page.locator(editorSelector[kind]).waitFor();
   // The content script has attached when the overlay host exists.
   await page.waitForSelector("[data-heed-overlay]", { state: "attached" });
-  return page;
+  if (time) await setTime(page, time);
+}
+
+/** Reloads a fixture page and waits for Heed to attach again (a new
+ *  content script: its clock is set again). */
+export async function reload(page: Page, kind: Kind, time?: string): Promise<void> {
+  await page.reload();
+  await attached(page, kind, time);
+}
+
+/**
+ * Makes `new Date()` in Heed's content script read this time (Date.now and
+ * dates built from a value are untouched: message timing stays real). The
+ * content script runs in the extension's isolated world, where neither
+ * page.clock nor an init script reaches, so the clock is set there through
+ * the DevTools protocol. Call again after a reload.
+ */
+export async function setTime(page: Page, iso: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    type Ctx = { id: number; origin: string; name: string; auxData?: { type?: string } };
+    const contexts: Ctx[] = [];
+    cdp.on("Runtime.executionContextCreated", (e: { context: Ctx }) => contexts.push(e.context));
+    await cdp.send("Runtime.enable");
+    const heed = () => contexts.filter((c) => c.auxData?.type === "isolated" && (c.origin.startsWith("chrome-extension://") || c.name.startsWith("Heed")));
+    for (let i = 0; i < 50 && heed().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    if (heed().length === 0) throw new Error(`no content script world in ${JSON.stringify(contexts.map((c) => [c.name, c.origin, c.auxData?.type]))}`);
+    const expression = `(() => {
+      const Real = globalThis.__heedRealDate ?? Date;
+      globalThis.__heedRealDate = Real;
+      const fixed = Real.parse(${JSON.stringify(iso)});
+      class FixedDate extends Real {
+        constructor(...a) { if (a.length === 0) super(fixed); else super(...a); }
+        static now() { return Real.now(); }
+      }
+      globalThis.Date = FixedDate;
+      return new Date().toISOString();
+    })()`;
+    for (const c of heed()) {
+      const r = (await cdp.send("Runtime.evaluate", { expression, contextId: c.id, returnByValue: true })) as { result: { value?: string }; exceptionDetails?: unknown };
+      if (r.exceptionDetails || r.result.value !== new Date(iso).toISOString()) throw new Error(`setting the clock failed: ${JSON.stringify(r)}`);
+    }
+    await cdp.send("Runtime.disable");
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
 }
 
 export async function typeInto(page: Page, kind: Kind, text: string): Promise<void> {
@@ -124,6 +210,84 @@ export async function cardTitles(page: Page): Promise<string[]> {
   const titles = await page.locator("[data-heed-overlay] .panel h3").allTextContents();
   await page.keyboard.press("Escape");
   return titles;
+}
+
+/** The cards, opened from the badge and closed again: each card's title,
+ *  its account line (.account, "" if none) and whether that line offers
+ *  "This is my own account". */
+export async function cards(page: Page): Promise<{ title: string; account: string; canSayOwn: boolean }[]> {
+  const badge = page.locator("[data-heed-overlay] .badge");
+  if (!(await badge.isVisible())) return [];
+  // A panel left open (after a card's button) is closed first.
+  if (await page.locator("[data-heed-overlay] .panel").count()) await badge.click();
+  await badge.click();
+  const out = await page.locator("[data-heed-overlay] .panel .card").evaluateAll((cs) =>
+    cs.map((c) => ({
+      title: c.querySelector("h3")?.textContent ?? "",
+      account: c.querySelector(".account")?.textContent ?? "",
+      canSayOwn: !!c.querySelector('.account button[data-answer="personal"], button[data-answer="personal"]'),
+    })),
+  );
+  await page.keyboard.press("Escape");
+  return out;
+}
+
+/** Heed's question "Posting as NAME: your own account or the organisation's?". */
+export function question(page: Page) {
+  return page.locator("[data-heed-overlay] .ask");
+}
+
+/** Whether the editor (or something inside it) has the focus. */
+export function editorFocused(page: Page, kind: Kind): Promise<boolean> {
+  return page.evaluate((sel) => {
+    const a = document.activeElement;
+    return !!a && (a.matches(sel) || !!a.closest(sel) || !!document.querySelector(sel)?.contains(a));
+  }, editorSelector[kind]);
+}
+
+/** Sets the options-page settings (chrome.storage.local "settings") and
+ *  waits until the service worker has made them effective. */
+export async function setSettings(context: BrowserContext, settings: { officialAccounts?: Record<string, string[]>; allowAccountOverride?: boolean }): Promise<void> {
+  const sw = context.serviceWorkers()[0]!;
+  await sw.evaluate((s) => chrome.storage.local.set({ settings: s }), settings);
+  const want = { officialAccounts: settings.officialAccounts ?? {}, allowAccountOverride: settings.allowAccountOverride ?? true };
+  for (let i = 0; i < 100; i++) {
+    const eff = (await sw.evaluate(() => chrome.storage.local.get("effective"))) as { effective?: { settings?: { officialAccounts?: unknown; allowAccountOverride?: boolean } } };
+    const got = eff.effective?.settings;
+    // Storage gives objects back with their keys sorted: compare sorted.
+    if (got && canonical(got.officialAccounts) === canonical(want.officialAccounts) && got.allowAccountOverride === want.allowAccountOverride) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the settings ${JSON.stringify(settings)} did not take effect`);
+}
+
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+}
+
+/** The remembered answers (chrome.storage.local "identities"). */
+export async function answers(context: BrowserContext): Promise<Record<string, string>> {
+  const got = (await context.serviceWorkers()[0]!.evaluate(() => chrome.storage.local.get("identities"))) as { identities?: Record<string, string> };
+  return got.identities ?? {};
+}
+
+/** Replaces the remembered answers; null forgets them all. */
+export async function setAnswers(context: BrowserContext, value: Record<string, string> | null): Promise<void> {
+  const sw = context.serviceWorkers()[0]!;
+  if (value) await sw.evaluate((v) => chrome.storage.local.set({ identities: v }), value);
+  else await sw.evaluate(() => chrome.storage.local.remove("identities"));
+}
+
+/** Waits until fn holds, polling; fails with what it last saw. */
+export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 5000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let v = await fn();
+  while (!ok(v)) {
+    if (Date.now() > end) throw new Error(`${what}: still ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 150));
+    v = await fn();
+  }
+  return v;
 }
 
 /** The extension's id, from its service worker's address. */

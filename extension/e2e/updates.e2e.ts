@@ -83,7 +83,7 @@ async function checkNow(): Promise<{ error?: string; checkedAt?: string; bundle?
 
 /** Whether a textarea draft with "zebrafish" is underlined there now. */
 async function zebrafishFlagged(): Promise<boolean> {
-  const page = await h.open(context, base, "textarea", "personal");
+  const page = await h.open(context, base, "textarea", h.nobody, h.evening);
   await h.typeInto(page, "textarea", "a zebrafish and a goldfish");
   await h.settled(page, "textarea");
   const words = await h.underlined(page, "textarea");
@@ -190,9 +190,29 @@ test("managed: the policy file sets the server, channel and keys, and staff cann
   assert.ok(!(await options.getByText("set by your organisation").first().isHidden()));
   await options.close();
 
+  // An answer kept from before IT fixed the choice: neither listed nor heeded.
+  await h.setAnswers(context, { "linkedin:e2e county council": "personal" });
   await popup.reload();
   await popup.getByText("Rules: default, version 1").waitFor();
-  assert.ok(await popup.locator("input[type=radio]").first().isDisabled(), "staff cannot choose the account when IT says so");
+  // Staff cannot answer which account is theirs when IT says so: no
+  // remembered identity to change in the popup.
+  assert.equal(await popup.locator("#identities").count(), 1, "the popup has its list of identities");
+  assert.equal(await popup.locator("#identities input[type=radio]:enabled").count(), 0, "staff cannot choose the account when IT says so");
+  assert.equal(await popup.locator("#identities [data-identity]").count(), 0, "no remembered identities are listed");
+
+  // The account IT lists posts as the organisation whatever was answered,
+  // and the card says so without offering "This is my own account".
+  const page = await h.open(context, base, "quill", { identity: "E2E County Council" }, h.evening);
+  await h.typeInto(page, "quill", "Proud to be a Conservative, join us on the doorstep");
+  await h.settled(page, "quill");
+  const political = (await h.cards(page)).find((c) => c.title.startsWith("Political opinion"));
+  assert.ok(political, "the listed account gets the rule for official accounts");
+  assert.match(political.account, /E2E County Council/);
+  assert.match(political.account, /listed by your organisation/);
+  assert.equal(political.canSayOwn, false, "no override when IT forbids it");
+  assert.equal(await h.question(page).count(), 0, "IT lists accounts: no question");
+  await page.close();
+  await h.setAnswers(context, null);
 });
 
 test("update: version 2 is picked up after a publish, and warns", async () => {

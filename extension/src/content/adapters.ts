@@ -1,18 +1,21 @@
 // One adapter per site: where its compose boxes are, which surface each
-// is, who is posting, and its send button. The generic adapter takes any
+// is, who is posting (a reader of the site's own account UI, identity.ts),
+// and its send button. The generic adapter takes any
 // textarea or contenteditable on the same sites.
 
 export type Site = "facebook" | "twitter" | "linkedin" | "other";
 export type Surface = "post" | "comment" | "message";
 export type Account = "personal" | "official" | "unknown";
 
+import { readFacebook, readLinkedIn, readNone, readTwitter, type IdentityReader } from "./identity";
+
 export interface Adapter {
   site: Site;
   /** Compose boxes: editors first, generic fields after. */
   editors: string;
   surface(el: Element, location: Location): Surface;
-  /** Who posts, when the page shows it; else unknown. */
-  account(el: Element, officialAccounts: string[]): Account;
+  /** Who posts, from the site's own account UI; null when it shows none. */
+  identity: IdentityReader;
   sendButton(el: Element): HTMLElement | null;
 }
 
@@ -41,18 +44,6 @@ function buttonNear(el: Element, words: RegExp, selectors: string[] = []): HTMLE
   return null;
 }
 
-/** Official when the composer names one of the bundle's official accounts. */
-function officialIfNamed(el: Element, officialAccounts: string[]): Account {
-  const marked = el.closest("[data-heed-account]")?.getAttribute("data-heed-account");
-  if (marked === "official" || marked === "personal") return marked;
-  const text = (container(el).textContent ?? "").toLowerCase();
-  for (const a of officialAccounts) {
-    const name = a.replace(/^@/, "").toLowerCase();
-    if (name && text.includes(name)) return "official";
-  }
-  return "unknown";
-}
-
 function surfaceFrom(el: Element, location: Location, messagePath: RegExp, commentWords: RegExp): Surface {
   if (messagePath.test(location.pathname) || el.closest('[data-heed-surface="message"]')) return "message";
   const marked = el.closest("[data-heed-surface]")?.getAttribute("data-heed-surface");
@@ -66,7 +57,7 @@ export const facebook: Adapter = {
   site: "facebook",
   editors: `[data-lexical-editor="true"], ${GENERIC}`,
   surface: (el, loc) => surfaceFrom(el, loc, /^\/messages/, /comment|reply|answer/),
-  account: officialIfNamed,
+  identity: readFacebook,
   sendButton: (el) => buttonNear(el, SEND, ['[aria-label="Post"]', '[aria-label="Comment"]']),
 };
 
@@ -74,7 +65,7 @@ export const twitter: Adapter = {
   site: "twitter",
   editors: `.public-DraftEditor-content, [data-testid^="tweetTextarea"], ${GENERIC}`,
   surface: (el, loc) => surfaceFrom(el, loc, /^\/(messages|i\/chat)/, /reply/),
-  account: officialIfNamed,
+  identity: readTwitter,
   sendButton: (el) =>
     buttonNear(el, SEND, ['[data-testid="tweetButton"]', '[data-testid="tweetButtonInline"]', '[data-testid="dmComposerSendButton"]']),
 };
@@ -84,7 +75,7 @@ export const linkedin: Adapter = {
   editors: `.ql-editor, ${GENERIC}`,
   surface: (el, loc) =>
     el.closest(".msg-form") ? "message" : el.closest(".comments-comment-box") ? "comment" : surfaceFrom(el, loc, /^\/messaging/, /comment|reply/),
-  account: officialIfNamed,
+  identity: readLinkedIn,
   sendButton: (el) =>
     buttonNear(el, SEND, [".share-actions__primary-action", ".comments-comment-box__submit-button", ".msg-form__send-button"]),
 };
@@ -93,7 +84,7 @@ export const generic: Adapter = {
   site: "other",
   editors: GENERIC,
   surface: (el, loc) => surfaceFrom(el, loc, /^\/messages/, /comment|reply/),
-  account: officialIfNamed,
+  identity: readNone,
   sendButton: (el) => buttonNear(el, SEND),
 };
 

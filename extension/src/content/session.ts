@@ -2,9 +2,10 @@
 // (coalesced: one evaluation in flight, the newest text wins), shows the
 // findings, and holds the send button while a critical finding stands.
 import type { Context, Finding } from "../engine/engine";
-import { accountKey, ask, overridesKey, type EvaluateResponse, type Override } from "../shared/messages";
+import { ask, overridesKey, type EvaluateResponse, type Override } from "../shared/messages";
 import type { Adapter } from "./adapters";
 import { Coalescer } from "./coalesce";
+import { describeIdentity, identitiesKey, identityKey, judge, judgementLine, type Answer, type Identity, type Judgement } from "./identity";
 import { readEditable, readField, type TextModel } from "./text";
 import { Overlay } from "./ui";
 
@@ -28,6 +29,13 @@ export class Session {
   private dismissed = new Set<string>();
   private confirmedText: string | null = null;
   private lastText: string | null = null;
+  /** How the account was judged at the last evaluation, for the cards. */
+  private judgement: Judgement | null = null;
+  private readonly onStorage = (changes: Record<string, chrome.storage.StorageChange>, area: string) => {
+    // An answer given here, in another tab or in the popup, or new
+    // settings from IT: judge again and check the draft again.
+    if (area === "local" && (identitiesKey in changes || "effective" in changes)) this.again();
+  };
   /** Called after each render, for the tests' latency probe. */
   onRender: ((text: string) => void) | null = null;
 
@@ -53,6 +61,7 @@ export class Session {
       this.observer.observe(editor, { childList: true, characterData: true, subtree: true });
     }
     editor.addEventListener("input", () => this.changed());
+    chrome.storage.onChanged.addListener(this.onStorage);
     this.changed();
   }
 
@@ -61,21 +70,41 @@ export class Session {
     return e instanceof HTMLTextAreaElement || e instanceof HTMLInputElement ? readField(e) : readEditable(e);
   }
 
-  private async context(): Promise<Context> {
-    let account = this.adapter.account(this.editor, this.policy.officialAccounts);
-    if (this.policy.allowOverride) {
-      try {
-        const stored = await chrome.storage.local.get(accountKey(this.adapter.site));
-        const choice = stored[accountKey(this.adapter.site)];
-        if (choice === "official" || choice === "personal") account = choice;
-      } catch {
-        // No storage: the page's own signs stand.
-      }
+  /** Checks the draft again, as it is. */
+  private again(): void {
+    this.lastText = null;
+    this.changed();
+  }
+
+  /** Keeps the person's answer for an identity: the identity's key and
+   *  the answer, nothing else. */
+  private async answer(id: Identity, a: Answer): Promise<void> {
+    this.overlay.ask(null);
+    try {
+      const stored = ((await chrome.storage.local.get(identitiesKey))[identitiesKey] ?? {}) as Record<string, Answer>;
+      await chrome.storage.local.set({ [identitiesKey]: { ...stored, [identityKey(id)]: a } });
+    } catch {
+      // Not kept: the question comes back next time.
     }
+  }
+
+  private async context(): Promise<Context> {
+    // The site's own account UI, never the draft or the feed.
+    const id = this.adapter.identity(this.editor, this.editor.ownerDocument, location);
+    let answers: Record<string, Answer> = {};
+    try {
+      answers = ((await chrome.storage.local.get(identitiesKey))[identitiesKey] ?? {}) as Record<string, Answer>;
+    } catch {
+      // No storage: IT's list alone decides.
+    }
+    const j = judge(id, this.policy.officialAccounts, answers, this.policy.allowOverride);
+    this.judgement = j;
+    if (j.ask && id) this.overlay.ask(`Posting as ${describeIdentity(id)}:`, (a) => void this.answer(id, a));
+    else this.overlay.ask(null);
     return {
       platform: this.adapter.site,
       surface: this.adapter.surface(this.editor, location),
-      account,
+      account: j.account,
       time: new Date().toISOString(),
     };
   }
@@ -102,8 +131,17 @@ export class Session {
     // have moved on, in which case a newer evaluation is on its way.
     const current = this.read();
     const findings = current.text === model.text ? this.visible() : [];
-    this.overlay.render(current, findings);
+    this.overlay.render(current, findings, (f) => this.accountLine(f));
     this.onRender?.(current.text);
+  }
+
+  /** What the card of a rule for the organisation's accounts says of the
+   *  account judged official, and how to say it is one's own. */
+  private accountLine(f: Finding): { text: string; own: (() => void) | null } | null {
+    const j = this.judgement;
+    if (!f.officialOnly || !j || j.account !== "official" || !j.identity) return null;
+    const id = j.identity;
+    return { text: judgementLine(j), own: this.policy.allowOverride ? () => void this.answer(id, "personal") : null };
   }
 
   /** Whether the send should wait for a confirmation. */
@@ -137,6 +175,7 @@ export class Session {
   }
 
   destroy(): void {
+    chrome.storage.onChanged.removeListener(this.onStorage);
     this.observer?.disconnect();
     this.overlay.destroy();
   }

@@ -6,6 +6,12 @@ import type { Finding } from "../engine/engine";
 import { rangeOf, type TextModel } from "./text";
 
 export type Severity = "info" | "warning" | "critical";
+
+/** A card's line on the account judged official, and the way to say it is one's own. */
+export interface AccountLine {
+  text: string;
+  own: (() => void) | null;
+}
 const SEVERITIES: Severity[] = ["info", "warning", "critical"];
 const COLOURS: Record<Severity, string> = { info: "#2563eb", warning: "#d97706", critical: "#dc2626" };
 
@@ -59,6 +65,11 @@ const SHADOW_STYLE = `
 .mirror { position: fixed; z-index: 2147483645; pointer-events: none; overflow: hidden; color: transparent;
   white-space: pre-wrap; overflow-wrap: break-word; box-sizing: border-box; }
 .mirror mark { background: transparent; color: transparent; text-decoration: underline wavy; text-underline-offset: 3px; text-decoration-thickness: 2px; }
+.ask { position: fixed; z-index: 2147483646; width: min(360px, 90vw); background: Canvas; color: CanvasText;
+  border: 1px solid GrayText; border-radius: 8px; padding: 6px 8px; font: 13px/1.4 system-ui, sans-serif;
+  box-shadow: 0 2px 8px rgba(0,0,0,.25); color-scheme: light dark; }
+.ask p { margin: 0 0 4px; }
+.ask button, .account button { font: inherit; margin-right: 6px; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 `;
 
@@ -103,6 +114,10 @@ export class Overlay {
   private confirmBox: HTMLElement | null = null;
   private findings: Finding[] = [];
   private readonly key = {};
+  /** The question of who is posting, while it stands. */
+  private askBox: HTMLElement | null = null;
+  /** What a card says of the account judged official; set by the session. */
+  private accountOf: (f: Finding) => AccountLine | null = () => null;
 
   constructor(private readonly editor: HTMLElement, private readonly onDismiss: (rule: string) => void) {
     ensureHighlightStyle(editor.ownerDocument);
@@ -123,9 +138,37 @@ export class Overlay {
     if (editor instanceof HTMLTextAreaElement) editor.addEventListener("scroll", reposition, { passive: true });
   }
 
+  /**
+   * Asks who is posting, beside the compose box: a question that never
+   * takes the focus or blocks typing; null takes it away. Shown once until
+   * answered.
+   */
+  ask(question: string | null, onAnswer?: (a: "personal" | "official") => void): void {
+    if (question === null) {
+      this.askBox?.remove();
+      this.askBox = null;
+      return;
+    }
+    if (this.askBox) return;
+    const box = el("div", { className: "ask" });
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Heed: who is posting?");
+    box.append(el("p", {}, question));
+    for (const [value, label] of [["personal", "Your own account"], ["official", "The organisation's"]] as const) {
+      const b = el("button", { type: "button" }, label);
+      b.dataset.answer = value;
+      b.addEventListener("click", () => onAnswer?.(value));
+      box.append(b);
+    }
+    this.root.append(box);
+    this.askBox = box;
+    this.position();
+  }
+
   /** Shows findings for the text they were found in. */
-  render(model: TextModel, findings: Finding[]): void {
+  render(model: TextModel, findings: Finding[], accountOf?: (f: Finding) => AccountLine | null): void {
     this.findings = findings;
+    if (accountOf) this.accountOf = accountOf;
     const bySeverity = new Map<Severity, Range[]>();
     if (!(this.editor instanceof HTMLTextAreaElement || this.editor instanceof HTMLInputElement)) {
       for (const f of findings) {
@@ -186,6 +229,10 @@ export class Overlay {
     const r = this.editor.getBoundingClientRect();
     this.badge.style.left = `${Math.max(0, r.right - 30)}px`;
     this.badge.style.top = `${Math.max(0, r.bottom - 28)}px`;
+    if (this.askBox) {
+      this.askBox.style.left = `${Math.max(8, Math.min(r.left, innerWidth - 370))}px`;
+      this.askBox.style.top = `${Math.min(r.bottom + 4, innerHeight - 80)}px`;
+    }
     if (this.panel) {
       this.panel.style.left = `${Math.max(8, Math.min(r.right - 360, innerWidth - 370))}px`;
       this.panel.style.top = `${Math.min(r.bottom + 4, innerHeight - 100)}px`;
@@ -250,6 +297,17 @@ export class Overlay {
       if (f.link?.startsWith("https://")) {
         const a = el("a", { href: f.link, target: "_blank", rel: "noopener noreferrer" }, "Read the policy");
         card.append(a);
+      }
+      const acc = this.accountOf(f);
+      if (acc) {
+        const line = el("p", { className: "account" }, acc.text);
+        if (acc.own) {
+          const own = el("button", { type: "button" }, "This is my own account");
+          own.dataset.answer = "personal";
+          own.addEventListener("click", acc.own);
+          line.append(" ", own);
+        }
+        card.append(line);
       }
       const dismiss = el("button", { type: "button" }, "Dismiss for this draft");
       dismiss.addEventListener("click", () => this.onDismiss(f.rule));

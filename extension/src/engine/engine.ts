@@ -38,6 +38,9 @@ export interface Finding {
   start: number;
   end: number;
   spans: Span[];
+  /** The rule applies to the organisation's accounts only (when.accounts
+   *  is [official]): its card says which account was judged official. */
+  officialOnly?: boolean;
 }
 
 /** The parts of a built bundle the loader reads. */
@@ -49,6 +52,7 @@ export interface BundleRule {
   suggestion?: string;
   link?: string;
   citations: Citation[];
+  when?: { accounts?: string[] };
 }
 
 export interface LoadResult {
@@ -258,6 +262,8 @@ export class HeedEngine {
       };
       if (rule.suggestion) f.suggestion = rule.suggestion;
       if (rule.link) f.link = rule.link;
+      const accounts = rule.when?.accounts;
+      if (accounts?.length === 1 && accounts[0] === "official") f.officialOnly = true;
       out.push(f);
     }
     return out;

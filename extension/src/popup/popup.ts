@@ -3,19 +3,11 @@
 // themselves per site (when IT allows the choice), and the locally kept
 // "posted anyway" list.
 import type { Effective } from "../shared/config";
-import { accountKey, ask, overridesKey, type BundleInfo, type ConfigResponse, type Override } from "../shared/messages";
+import { identitiesKey, type Answer } from "../content/identity";
+import { ask, overridesKey, type BundleInfo, type ConfigResponse, type Override } from "../shared/messages";
 import { statusKey, type UpdateStatus } from "../background/updater";
 
-const SITES: [string, string][] = [
-  ["facebook", "Facebook"],
-  ["twitter", "X (Twitter)"],
-  ["linkedin", "LinkedIn"],
-];
-const CHOICES: [string, string][] = [
-  ["auto", "Let Heed tell from the page"],
-  ["official", "I am posting as the organisation"],
-  ["personal", "I am posting as myself"],
-];
+const SITES: Record<string, string> = { facebook: "Facebook", twitter: "X", linkedin: "LinkedIn", other: "Other sites" };
 
 const $ = (id: string) => document.getElementById(id)!;
 
@@ -57,34 +49,55 @@ async function showBundle(): Promise<void> {
   render(stored);
 }
 
-async function showAccounts(): Promise<void> {
-  const stored = await chrome.storage.local.get([...SITES.map(([s]) => accountKey(s)), "effective"]);
+/** The accounts the person said are theirs or the organisation's, one
+ *  row each, to change or forget; hidden when IT decides alone. */
+async function showIdentities(): Promise<void> {
+  const stored = await chrome.storage.local.get([identitiesKey, "effective"]);
   const allowed = (stored.effective as Effective | undefined)?.settings.allowAccountOverride ?? true;
-  const form = $("accounts");
-  form.replaceChildren();
-  for (const [site, name] of SITES) {
-    const set = document.createElement("fieldset");
-    set.disabled = !allowed;
+  const box = $("identities");
+  box.replaceChildren();
+  if (!allowed) {
+    box.append(Object.assign(document.createElement("p"), { textContent: "Your organisation decides which accounts are its own." }));
+    return;
+  }
+  const answers = (stored[identitiesKey] ?? {}) as Record<string, Answer>;
+  const keys = Object.keys(answers).sort();
+  if (keys.length === 0) {
+    box.append(Object.assign(document.createElement("p"), { textContent: "Heed asks in the compose box when it cannot tell." }));
+    return;
+  }
+  const update = async (key: string, value: Answer | null) => {
+    const cur = ((await chrome.storage.local.get(identitiesKey))[identitiesKey] ?? {}) as Record<string, Answer>;
+    if (value) cur[key] = value;
+    else delete cur[key];
+    await chrome.storage.local.set({ [identitiesKey]: cur });
+  };
+  for (const key of keys) {
+    const [site = "", who = ""] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
+    const row = document.createElement("fieldset");
+    row.dataset.identity = key;
     const legend = document.createElement("legend");
-    legend.textContent = name;
-    set.append(legend);
-    for (const [value, text] of CHOICES) {
+    legend.textContent = `${who} on ${SITES[site] ?? site}`;
+    row.append(legend);
+    for (const [value, text] of [["personal", "My own"], ["official", "The organisation's"]] as const) {
       const label = document.createElement("label");
       const input = document.createElement("input");
       input.type = "radio";
-      input.name = site;
+      input.name = key;
       input.value = value;
-      input.checked = (stored[accountKey(site)] ?? "auto") === value;
-      input.addEventListener("change", () => {
-        if (value === "auto") void chrome.storage.local.remove(accountKey(site));
-        else void chrome.storage.local.set({ [accountKey(site)]: value });
-      });
+      input.checked = answers[key] === value;
+      input.addEventListener("change", () => void update(key, value));
       label.append(input, ` ${text}`);
-      set.append(label);
+      row.append(label);
     }
-    form.append(set);
+    const forget = document.createElement("button");
+    forget.type = "button";
+    forget.className = "forget";
+    forget.textContent = "Forget";
+    forget.addEventListener("click", () => void update(key, null));
+    row.append(forget);
+    box.append(row);
   }
-  if (!allowed) form.append(Object.assign(document.createElement("p"), { textContent: "Your organisation sets this." }));
 }
 
 async function showOverrides(): Promise<void> {
@@ -119,10 +132,10 @@ async function main(): Promise<void> {
     // Each status is made whole by the service worker: show it as it is.
     const status = changes[statusKey]?.newValue as UpdateStatus | undefined;
     if (status?.bundle) render(status);
-    if ("effective" in changes) void showAccounts();
+    if ("effective" in changes || identitiesKey in changes) void showIdentities();
     if (overridesKey in changes) void showOverrides();
   });
-  await Promise.all([showBundle(), showAccounts(), showOverrides()]);
+  await Promise.all([showBundle(), showIdentities(), showOverrides()]);
 }
 
 void main();

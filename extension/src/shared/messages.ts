@@ -84,9 +84,6 @@ export interface InstallResponse {
 
 export type Request = EvaluateRequest | ConfigRequest;
 
-/** Where the popup keeps the person's choice of account per site. */
-export const accountKey = (site: string) => `account:${site}`;
-
 /** Where "post anyway" is recorded: rule, time, site; never text. */
 export const overridesKey = "overrides";
 
