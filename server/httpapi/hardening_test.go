@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"errors"
@@ -72,18 +71,7 @@ func TestLatestIsTheHighestCommittedVersionWhateverOrderPublishesFinish(t *testi
 	f, _ := newFixtureWith(t, httpapi.Options{}, func(s server.Store) server.Store { held.Store = s; return held })
 	v1, v2 := f.sign(1, nil), f.sign(2, nil)
 
-	first := make(chan int)
-	go func() {
-		req, _ := http.NewRequest("POST", f.srv.URL+"/v1/channels/stable/bundles", bytesReader(v1))
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			first <- 0
-			return
-		}
-		resp.Body.Close()
-		first <- resp.StatusCode
-	}()
+	first := f.publishAsync(v1)
 	<-held.held // v1 is committed; its handler has not answered yet
 	require.Equal(t, http.StatusCreated, f.publish(v2).StatusCode)
 	assert.Equal(t, "2", f.servedVersion())
@@ -139,7 +127,7 @@ func TestLongPollsAreCapped(t *testing.T) {
 	}
 	require.Eventually(t, func() bool {
 		m := f.metricsText()
-		return contains(m, "heed_long_polls_waiting 2")
+		return strings.Contains(m, "heed_long_polls_waiting 2")
 	}, 5*time.Second, 5*time.Millisecond)
 
 	r := f.do("GET", "/v1/channels/stable/bundle?wait=20s", nil, "If-None-Match", etag)
@@ -294,10 +282,6 @@ func (f *fixture) metricsText() string {
 	b, _ := io.ReadAll(r.Body)
 	return string(b)
 }
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 // failingAudit stores releases but cannot write the audit trail.
 type failingAudit struct{ server.Store }

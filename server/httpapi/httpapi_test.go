@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -104,6 +103,24 @@ func (f *fixture) longPoll(path, etag string) <-chan *http.Response {
 		answer <- resp
 	}()
 	return answer
+}
+
+// publishAsync publishes in the background; the status (0 when the
+// request failed) arrives on the channel.
+func (f *fixture) publishAsync(body []byte) <-chan int {
+	status := make(chan int, 1)
+	go func() {
+		req, _ := http.NewRequest("POST", f.srv.URL+"/v1/channels/stable/bundles", bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			status <- 0
+			return
+		}
+		resp.Body.Close()
+		status <- resp.StatusCode
+	}()
+	return status
 }
 
 func (f *fixture) publish(body []byte) *http.Response {
@@ -258,28 +275,13 @@ func TestLongPollAnswersWhenANewVersionLands(t *testing.T) {
 func TestConcurrentPublishesOfOneVersionHaveOneWinner(t *testing.T) {
 	f := newFixture(t, 0)
 	body := f.sign(5, nil)
-	var wg sync.WaitGroup
-	codes := make(chan int, 8)
+	var statuses []<-chan int
 	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			req, _ := http.NewRequest("POST", f.srv.URL+"/v1/channels/stable/bundles", bytes.NewReader(body))
-			req.Header.Set("Authorization", "Bearer "+token)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				codes <- 0
-				return
-			}
-			resp.Body.Close()
-			codes <- resp.StatusCode
-		}()
+		statuses = append(statuses, f.publishAsync(body))
 	}
-	wg.Wait()
-	close(codes)
 	count := map[int]int{}
-	for c := range codes {
-		count[c]++
+	for _, c := range statuses {
+		count[<-c]++
 	}
 	assert.Equal(t, map[int]int{201: 1, 409: 7}, count)
 }
