@@ -94,18 +94,11 @@ chrome.runtime.onMessage.addListener((msg: Request | OffscreenReady | { type: st
     void freshDocument().catch(() => undefined);
     return false;
   }
-  // The popup's "check now": only from the extension's own pages.
-  if (msg.type === "heed:check-now" && sender.url?.startsWith(chrome.runtime.getURL(""))) {
-    void updater
-      .check()
-      .then(sendResponse)
-      .catch((err: unknown) => sendResponse({ error: String(err) }));
-    return true;
-  }
-  // The popup's status: made anew from what the engine runs, no network.
-  if (msg.type === "heed:status" && sender.url?.startsWith(chrome.runtime.getURL(""))) {
-    void updater
-      .refresh()
+  // The popup's "check now" (the network) and its status (made anew from
+  // what the engine runs): only from the extension's own pages.
+  const popupAsk = msg.type === "heed:check-now" ? () => updater.check() : msg.type === "heed:status" ? () => updater.refresh() : null;
+  if (popupAsk && sender.url?.startsWith(chrome.runtime.getURL(""))) {
+    void popupAsk()
       .then(sendResponse)
       .catch((err: unknown) => sendResponse({ error: String(err) }));
     return true;

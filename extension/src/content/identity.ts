@@ -137,19 +137,10 @@ export function judge(id: Identity | null, officialAccounts: string[], answers: 
   return { account: "unknown", how: "unanswered", identity: id, ask: allowOverride };
 }
 
-/** The line a card shows under a rule for the organisation's accounts. */
+/** The line a card of a rule for the organisation's accounts shows when
+ *  the account was judged official: which account, and how. */
 export function judgementLine(j: Judgement): string {
-  const who = j.identity ? describeIdentity(j.identity) : "";
-  switch (j.how) {
-    case "listed":
-      return `Posting as ${who}: the organisation's account, listed by your organisation.`;
-    case "answered":
-      return j.account === "official" ? `Posting as ${who}: the organisation's account, because you said so.` : `Posting as ${who}: your own account, because you said so.`;
-    case "unanswered":
-      return `Posting as ${who}: Heed does not know whether this is your own account or the organisation's, so this rule applies.`;
-    case "no-identity":
-      return "Heed could not see which account is posting, so this rule for the organisation's accounts applies.";
-    default:
-      return `Posting as ${who}: your own account.`;
-  }
+  const who = j.identity ? describeIdentity(j.identity) : "this account";
+  const how = j.how === "listed" ? "listed by your organisation" : "because you said so";
+  return `Posting as ${who}: the organisation's account, ${how}.`;
 }

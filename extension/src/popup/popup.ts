@@ -73,7 +73,9 @@ async function showIdentities(): Promise<void> {
     await chrome.storage.local.set({ [identitiesKey]: cur });
   };
   for (const key of keys) {
-    const [site = "", who = ""] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
+    const colon = key.indexOf(":");
+    const site = key.slice(0, colon);
+    const who = key.slice(colon + 1);
     const row = document.createElement("fieldset");
     row.dataset.identity = key;
     const legend = document.createElement("legend");
